@@ -1,0 +1,53 @@
+# The entry point for everything. `make dev` runs the app; `make test` runs every test.
+SHELL := /bin/bash
+VENV := .venv
+PY := $(VENV)/bin/python
+PIP := $(VENV)/bin/pip
+STAMP := $(VENV)/.installed
+# Production-like settings for `check --deploy` (throw-away values, not secrets).
+DEPLOY_ENV := DJANGO_DEBUG=false DJANGO_SECRET_KEY=check-deploy-only-$$RANDOM-$$RANDOM-$$RANDOM-not-a-real-key-0123456789 \
+	DJANGO_ALLOWED_HOSTS=uploads.example.com S3_CORS_ORIGINS=https://uploads.example.com \
+	AWS_ACCESS_KEY_ID=check AWS_SECRET_ACCESS_KEY=check
+
+.PHONY: dev test lint format check ci install chromium clean
+
+$(STAMP): pyproject.toml
+	test -x $(PY) || python3 -m venv $(VENV)
+	$(PIP) install -q --disable-pip-version-check "pip==25.3"
+	$(PIP) install -q --disable-pip-version-check --group dev
+	touch $@
+
+install: $(STAMP)
+
+dev: $(STAMP)
+	cd web && ../$(PY) -m devtools.dev
+
+# Debian's Chromium for the browser tests (Playwright cannot download its own browser here).
+chromium:
+	@if [ ! -x /usr/bin/chromium ]; then \
+		if [ "$$(id -u)" = 0 ]; then \
+			echo "Installing Chromium from Debian's packages…"; \
+			(apt-get install -y -q chromium >/dev/null 2>&1 || \
+			 (apt-get update -q >/dev/null && apt-get install -y -q chromium >/dev/null)); \
+		else \
+			echo "Chromium is missing and this is not root: e2e tests will fail." >&2; \
+		fi; \
+	fi
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: $(STAMP)
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+check: $(STAMP)
+	cd web && ../$(PY) manage.py makemigrations --check --dry-run
+	cd web && $(DEPLOY_ENV) ../$(PY) manage.py check --deploy --fail-level WARNING
+
+test: $(STAMP) chromium lint check
+	$(PY) -m pytest
+
+clean:
+	rm -rf $(VENV) .data .artifacts staticfiles

@@ -1,0 +1,367 @@
+// Direct-to-S3 uploads: ask Django for a ticket, POST the bytes straight to S3 with progress,
+// then ask Django to verify. The file never passes through the app server.
+// Events on document.body: "uploads:changed" (htmx refreshes the list), "uploads:state".
+(function () {
+  "use strict";
+
+  const MAX_PARALLEL = 3;
+  const ACTIVE_STATES = new Set(["waiting", "starting", "uploading", "verifying"]);
+  const STATE_LABELS = {
+    waiting: "Waiting",
+    starting: "Starting",
+    uploading: "Uploading",
+    verifying: "Verifying",
+    done: "Done",
+    failed: "Failed",
+    cancelled: "Cancelled",
+  };
+
+  class UploadCancelled extends Error {}
+
+  class UserFacingError extends Error {
+    constructor(message, { retryTicket = false } = {}) {
+      super(message);
+      this.retryTicket = retryTicket;
+    }
+  }
+
+  function formatBytes(bytes) {
+    const units = ["bytes", "KB", "MB", "GB", "TB"];
+    let value = bytes;
+    let unit = 0;
+    while (value >= 1024 && unit < units.length - 1) {
+      value /= 1024;
+      unit += 1;
+    }
+    return unit === 0 ? `${value} bytes` : `${value.toFixed(1)} ${units[unit]}`;
+  }
+
+  // S3 answers errors as XML; turn its codes into words a person understands.
+  function storageErrorMessage(status, body) {
+    const code = (/<Code>([^<]+)<\/Code>/.exec(body || "") || [])[1] || "";
+    const message = (/<Message>([^<]+)<\/Message>/.exec(body || "") || [])[1] || "";
+    if (status === 0) {
+      return new UserFacingError(
+        "The connection to storage was lost. Check your network, then retry.",
+      );
+    }
+    if (code === "EntityTooLarge") {
+      return new UserFacingError("Storage refused the file: it is larger than announced.");
+    }
+    if (code === "EntityTooSmall") {
+      return new UserFacingError("Storage refused the file: it is smaller than announced.");
+    }
+    if (/expired/i.test(message) || /expired/i.test(code)) {
+      return new UserFacingError("The upload permission expired.", { retryTicket: true });
+    }
+    if (status === 403) {
+      return new UserFacingError(
+        "Storage refused the file because it does not match what was announced.",
+      );
+    }
+    if (status >= 500) {
+      return new UserFacingError("Storage is having trouble right now. Please retry shortly.");
+    }
+    return new UserFacingError(`Storage refused the file (${code || `HTTP ${status}`}).`);
+  }
+
+  class Uploader {
+    constructor(root) {
+      this.root = root;
+      this.createUrl = root.dataset.createUrl;
+      this.maxSize = Number(root.dataset.maxSize);
+      this.allowedTypes = new Set((root.dataset.allowedTypes || "").split(",").filter(Boolean));
+      this.csrfToken = root.dataset.csrfToken;
+      this.queue = root.querySelector("[data-queue]");
+      this.template = root.querySelector("[data-row-template]");
+      this.announcer = root.querySelector("[data-announcer]");
+      this.input = root.querySelector("[data-input]");
+      this.dropzone = root.querySelector("[data-dropzone]");
+      this.items = [];
+      this.bindEvents();
+    }
+
+    bindEvents() {
+      this.root.querySelector("[data-pick]").addEventListener("click", () => this.input.click());
+      this.input.addEventListener("change", () => {
+        this.addFiles(this.input.files);
+        this.input.value = "";
+      });
+      let depth = 0;
+      this.dropzone.addEventListener("dragenter", (event) => {
+        event.preventDefault();
+        depth += 1;
+        this.dropzone.classList.add("is-dragover");
+      });
+      this.dropzone.addEventListener("dragover", (event) => {
+        event.preventDefault();
+        event.dataTransfer.dropEffect = "copy";
+      });
+      this.dropzone.addEventListener("dragleave", () => {
+        depth = Math.max(0, depth - 1);
+        if (depth === 0) this.dropzone.classList.remove("is-dragover");
+      });
+      this.dropzone.addEventListener("drop", (event) => {
+        event.preventDefault();
+        depth = 0;
+        this.dropzone.classList.remove("is-dragover");
+        this.addFiles(event.dataTransfer.files);
+      });
+      // A file dropped beside the zone must not navigate away from the page.
+      window.addEventListener("dragover", (event) => event.preventDefault());
+      window.addEventListener("drop", (event) => event.preventDefault());
+      window.addEventListener("beforeunload", (event) => {
+        if (this.items.some((item) => ACTIVE_STATES.has(item.state))) {
+          event.preventDefault();
+          event.returnValue = "";
+        }
+      });
+    }
+
+    visibility() {
+      return this.root.querySelector("input[name=visibility]:checked").value;
+    }
+
+    announce(text) {
+      this.announcer.textContent = text;
+    }
+
+    addFiles(fileList) {
+      const visibility = this.visibility();
+      for (const file of Array.from(fileList || [])) {
+        const item = this.createItem(file, visibility);
+        const problem = this.precheck(file);
+        if (problem) {
+          this.fail(item, problem);
+        }
+      }
+      this.pump();
+    }
+
+    createItem(file, visibility) {
+      const row = this.template.content.firstElementChild.cloneNode(true);
+      const item = { file, visibility, row, state: "waiting", xhr: null, uploadId: null };
+      row.querySelector("[data-name]").textContent = file.name;
+      row.querySelector("[data-size]").textContent = formatBytes(file.size);
+      row.querySelector("[data-visibility]").textContent =
+        visibility === "public" ? "Public" : "Private";
+      row.querySelector("[data-cancel]").addEventListener("click", () => this.cancel(item));
+      row.querySelector("[data-retry]").addEventListener("click", () => this.retry(item));
+      row.querySelector("[data-dismiss]").addEventListener("click", () => this.dismiss(item));
+      this.queue.appendChild(row);
+      this.items.push(item);
+      return item;
+    }
+
+    // What the server would refuse anyway, refused before a single byte or request is sent.
+    precheck(file) {
+      if (file.size === 0) return "This file is empty; there is nothing to upload.";
+      if (file.size > this.maxSize) {
+        return `This file is too big (${formatBytes(file.size)}); the limit is ${formatBytes(this.maxSize)}.`;
+      }
+      if (!file.type) return "This file's type could not be recognised, so it cannot be uploaded.";
+      if (!this.allowedTypes.has(file.type.toLowerCase())) {
+        return `Files of type ${file.type} are not allowed here.`;
+      }
+      return null;
+    }
+
+    setState(item, state) {
+      item.state = state;
+      const row = item.row;
+      row.dataset.state = state;
+      row.querySelector("[data-state-label]").textContent = STATE_LABELS[state];
+      row.querySelector("[data-cancel]").hidden = !ACTIVE_STATES.has(state);
+      row.querySelector("[data-retry]").hidden = state !== "failed" || item.permanent;
+      row.querySelector("[data-dismiss]").hidden = ACTIVE_STATES.has(state);
+      document.body.dispatchEvent(
+        new CustomEvent("uploads:state", { detail: { name: item.file.name, state } }),
+      );
+    }
+
+    setProgress(item, loaded) {
+      const total = item.file.size || 1;
+      const percent = Math.min(100, Math.floor((loaded / total) * 100));
+      const progress = item.row.querySelector("[data-progress]");
+      if (percent < Number(progress.value)) return; // never goes backwards
+      progress.value = percent;
+      item.row.querySelector("[data-percent]").textContent = `${percent} %`;
+      const now = performance.now();
+      const samples = item.samples;
+      samples.push([now, loaded]);
+      while (samples.length > 2 && now - samples[0][0] > 3000) samples.shift();
+      const [startTime, startBytes] = samples[0];
+      const seconds = (now - startTime) / 1000;
+      if (seconds > 0.2) {
+        const rate = (loaded - startBytes) / seconds;
+        item.row.querySelector("[data-speed]").textContent = `${formatBytes(rate)}/s`;
+      }
+    }
+
+    pump() {
+      let running = this.items.filter((item) =>
+        ["starting", "uploading", "verifying"].includes(item.state),
+      ).length;
+      for (const item of this.items) {
+        if (running >= MAX_PARALLEL) break;
+        if (item.state === "waiting") {
+          running += 1;
+          this.run(item);
+        }
+      }
+    }
+
+    async run(item) {
+      item.samples = [];
+      item.permanent = false;
+      item.row.querySelector("[data-error]").hidden = true;
+      try {
+        this.setState(item, "starting");
+        let ticket = await this.requestTicket(item);
+        this.setState(item, "uploading");
+        this.announce(`Uploading ${item.file.name}`);
+        try {
+          await this.sendToStorage(item, ticket);
+        } catch (error) {
+          if (!(error instanceof UserFacingError && error.retryTicket)) throw error;
+          // The ticket expired before the bytes went up: get a fresh one, quietly.
+          ticket = await this.requestTicket(item);
+          await this.sendToStorage(item, ticket);
+        }
+        this.setState(item, "verifying");
+        const upload = await this.api("POST", `${this.createUrl}/${item.uploadId}/complete`);
+        this.setProgress(item, item.file.size);
+        item.row.dataset.uploadId = upload.id;
+        this.setState(item, "done");
+        item.row.querySelector("[data-speed]").textContent = "";
+        this.announce(`${item.file.name} uploaded`);
+        document.body.dispatchEvent(new CustomEvent("uploads:changed"));
+      } catch (error) {
+        if (error instanceof UploadCancelled || item.state === "cancelled") return;
+        this.fail(item, error.message || "The upload failed.", error.permanent);
+      } finally {
+        item.xhr = null;
+        this.pump();
+      }
+    }
+
+    async requestTicket(item) {
+      const response = await this.api("POST", this.createUrl, {
+        filename: item.file.name,
+        content_type: item.file.type,
+        size: item.file.size,
+        visibility: item.visibility,
+      });
+      if (item.state === "cancelled") {
+        await this.cancelOnServer(response.id);
+        throw new UploadCancelled();
+      }
+      item.uploadId = response.id;
+      return response.upload;
+    }
+
+    sendToStorage(item, ticket) {
+      return new Promise((resolve, reject) => {
+        const form = new FormData();
+        for (const [name, value] of Object.entries(ticket.fields)) form.append(name, value);
+        form.append("file", item.file);
+        const xhr = new XMLHttpRequest();
+        item.xhr = xhr;
+        xhr.open(ticket.method, ticket.url);
+        xhr.upload.addEventListener("progress", (event) => {
+          if (event.lengthComputable) {
+            // The multipart envelope adds a few hundred bytes; scale to the file's own size.
+            this.setProgress(item, Math.floor((event.loaded / event.total) * item.file.size));
+          }
+        });
+        xhr.addEventListener("load", () => {
+          if (xhr.status >= 200 && xhr.status < 300) resolve();
+          else reject(storageErrorMessage(xhr.status, xhr.responseText));
+        });
+        xhr.addEventListener("error", () => reject(storageErrorMessage(0, "")));
+        xhr.addEventListener("abort", () => reject(new UploadCancelled()));
+        xhr.send(form);
+      });
+    }
+
+    async api(method, url, body) {
+      let response;
+      try {
+        response = await fetch(url, {
+          method,
+          credentials: "same-origin",
+          headers: { "Content-Type": "application/json", "X-CSRFToken": this.csrfToken },
+          body: body === undefined ? undefined : JSON.stringify(body),
+        });
+      } catch {
+        throw new UserFacingError("The app cannot be reached. Check your network, then retry.");
+      }
+      const data = await response.json().catch(() => ({}));
+      if (!response.ok) {
+        const error = new UserFacingError(
+          data.error || `The app answered with an error (HTTP ${response.status}).`,
+        );
+        // Validation errors will not change on retry; conflicts and outages might.
+        error.permanent = response.status === 400;
+        throw error;
+      }
+      return data;
+    }
+
+    fail(item, message, permanent = true) {
+      item.permanent = permanent;
+      const error = item.row.querySelector("[data-error]");
+      error.textContent = message;
+      error.hidden = false;
+      item.row.querySelector("[data-speed]").textContent = "";
+      this.setState(item, "failed");
+      this.announce(`${item.file.name} failed: ${message}`);
+    }
+
+    async cancel(item) {
+      if (!ACTIVE_STATES.has(item.state)) return;
+      const wasStarted = item.state !== "waiting";
+      this.setState(item, "cancelled");
+      item.row.querySelector("[data-speed]").textContent = "";
+      this.announce(`${item.file.name} cancelled`);
+      if (item.xhr) item.xhr.abort();
+      if (wasStarted && item.uploadId) await this.cancelOnServer(item.uploadId);
+      this.pump();
+    }
+
+    async cancelOnServer(uploadId) {
+      try {
+        await this.api("POST", `${this.createUrl}/${uploadId}/cancel`);
+      } catch {
+        // The server sweeps pending uploads it never hears about again.
+      }
+    }
+
+    retry(item) {
+      if (item.state !== "failed") return;
+      item.uploadId = null;
+      const progress = item.row.querySelector("[data-progress]");
+      progress.value = 0;
+      item.row.querySelector("[data-percent]").textContent = "0 %";
+      this.setState(item, "waiting");
+      this.pump();
+    }
+
+    dismiss(item) {
+      item.row.remove();
+      this.items = this.items.filter((other) => other !== item);
+    }
+  }
+
+  function start() {
+    for (const root of document.querySelectorAll("[data-uploader]")) {
+      root.uploader = new Uploader(root);
+    }
+  }
+
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", start);
+  } else {
+    start();
+  }
+})();

@@ -1,0 +1,131 @@
+from __future__ import annotations
+
+import json
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import boto3
+import pytest
+from botocore.config import Config
+from django.test import Client
+from moto import mock_aws
+
+from devtools.seaweedfs import LocalS3Server
+
+TESTS = Path(__file__).parent
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        path = Path(str(item.fspath))
+        if TESTS / "integration" in path.parents:
+            item.add_marker(pytest.mark.integration)
+        if TESTS / "e2e" in path.parents:
+            item.add_marker(pytest.mark.e2e)
+
+
+# --- Users -----------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def user(django_user_model: Any) -> Any:
+    return django_user_model.objects.create_user(username="alice", password="alice-password")
+
+
+@pytest.fixture
+def other_user(django_user_model: Any) -> Any:
+    return django_user_model.objects.create_user(username="mallory", password="mallory-password")
+
+
+@pytest.fixture
+def staff_user(django_user_model: Any) -> Any:
+    return django_user_model.objects.create_user(
+        username="sam", password="sam-password", is_staff=True
+    )
+
+
+@pytest.fixture
+def api(user: Any) -> Client:
+    """A logged-in client that enforces CSRF like a browser, sending the token as a header."""
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(user)
+    client.get("/")  # sets the csrftoken cookie
+    client.defaults["HTTP_X_CSRFTOKEN"] = client.cookies["csrftoken"].value
+    return client
+
+
+def post_json(client: Client, path: str, data: Any = None) -> Any:
+    body = json.dumps(data) if data is not None else ""
+    return client.post(path, data=body, content_type="application/json")
+
+
+# --- S3 ---------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def moto_s3(settings: Any) -> Iterator[Any]:
+    """moto in place of S3: fast, but enforces no policy. Never proof of a security property."""
+    with mock_aws():
+        client = boto3.client("s3", region_name="us-east-1")
+        client.create_bucket(Bucket=settings.AWS_STORAGE_BUCKET_NAME)
+        yield client
+
+
+@pytest.fixture(scope="session")
+def seaweedfs(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalS3Server]:
+    """A real SeaweedFS S3 server on free ports for the whole test session."""
+    server = LocalS3Server.on_free_ports(
+        data_dir=tmp_path_factory.mktemp("seaweedfs"),
+        access_key="integration-access-key",
+        secret_key="integration-secret-key",
+    )
+    server.start()
+    yield server
+    server.stop()
+
+
+def s3_client_for(server: LocalS3Server) -> Any:
+    return boto3.client(
+        "s3",
+        endpoint_url=server.endpoint_url,
+        region_name="us-east-1",
+        aws_access_key_id=server.access_key,
+        aws_secret_access_key=server.secret_key,
+        config=Config(signature_version="s3v4", s3={"addressing_style": "path"}),
+    )
+
+
+@pytest.fixture(scope="session")
+def seaweedfs_bucket(seaweedfs: LocalS3Server) -> str:
+    """One bucket for the session, prepared like production: policy + CORS (set per test)."""
+    bucket = f"it-{uuid.uuid4().hex[:12]}"
+    s3_client_for(seaweedfs).create_bucket(Bucket=bucket)
+    return bucket
+
+
+@pytest.fixture
+def real_s3(settings: Any, seaweedfs: LocalS3Server, seaweedfs_bucket: str) -> Any:
+    """Point the app at the real SeaweedFS and its prepared bucket; returns a boto3 client."""
+    settings.AWS_S3_ENDPOINT_URL = seaweedfs.endpoint_url
+    settings.AWS_S3_PUBLIC_ENDPOINT_URL = seaweedfs.endpoint_url
+    settings.AWS_ACCESS_KEY_ID = seaweedfs.access_key
+    settings.AWS_SECRET_ACCESS_KEY = seaweedfs.secret_key
+    settings.AWS_STORAGE_BUCKET_NAME = seaweedfs_bucket
+    from uploads import s3
+
+    s3.put_public_read_policy()
+    return s3_client_for(seaweedfs)
+
+
+@pytest.fixture(autouse=True)
+def _s3_clients_follow_settings() -> Iterator[None]:
+    """Clients are cached per process; tests change S3 settings, so start each one fresh."""
+    from uploads import s3
+
+    s3.client.cache_clear()
+    s3.signing_client.cache_clear()
+    yield
+    s3.client.cache_clear()
+    s3.signing_client.cache_clear()

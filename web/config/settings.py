@@ -1,0 +1,235 @@
+"""Settings, every one read from the environment with a safe local default.
+
+The defaults run the app locally (`make dev`): DEBUG on, SQLite under `.data/`, and the local
+SeaweedFS S3 server on 127.0.0.1:8333 with local-only credentials. Production sets
+`DJANGO_DEBUG=false`, which turns the local S3 defaults off and makes `DJANGO_SECRET_KEY`
+mandatory. The README documents every variable.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
+
+BASE_DIR = Path(__file__).resolve().parent.parent.parent
+DATA_DIR = BASE_DIR / ".data"
+
+
+def env_str(name: str, default: str = "") -> str:
+    return os.environ.get(name, default).strip()
+
+
+def env_bool(name: str, default: bool) -> bool:
+    value = env_str(name)
+    if not value:
+        return default
+    if value.lower() in {"1", "true", "yes", "on"}:
+        return True
+    if value.lower() in {"0", "false", "no", "off"}:
+        return False
+    raise ImproperlyConfigured(f"{name} must be true or false, not {value!r}.")
+
+
+def env_int(name: str, default: int) -> int:
+    value = env_str(name)
+    if not value:
+        return default
+    try:
+        return int(value)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be a whole number, not {value!r}.") from None
+
+
+def env_list(name: str, default: list[str]) -> list[str]:
+    value = env_str(name)
+    if not value:
+        return default
+    return [item.strip() for item in value.split(",") if item.strip()]
+
+
+DEBUG = env_bool("DJANGO_DEBUG", True)
+
+# A fixed key is fine for local development only; production must provide its own.
+_LOCAL_SECRET_KEY = "local-development-only-secret-key-never-use-in-production-0f9a8c7e"  # noqa: S105
+SECRET_KEY = env_str("DJANGO_SECRET_KEY") or (_LOCAL_SECRET_KEY if DEBUG else "")
+if not SECRET_KEY:
+    raise ImproperlyConfigured("Set DJANGO_SECRET_KEY when DJANGO_DEBUG is false.")
+
+ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", ["127.0.0.1", "localhost"] if DEBUG else [])
+CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", [])
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "storages",
+    "uploads",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "config.urls"
+WSGI_APPLICATION = "config.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+_default_database_url = f"sqlite:///{DATA_DIR / 'db.sqlite3'}"
+DATABASE_URL = env_str("DATABASE_URL", _default_database_url)
+if _default_database_url == DATABASE_URL:
+    DATA_DIR.mkdir(exist_ok=True)
+DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "uploads:index"
+LOGOUT_REDIRECT_URL = "login"
+
+LANGUAGE_CODE = "en-us"
+TIME_ZONE = "UTC"
+USE_I18N = True
+USE_TZ = True
+
+# --- S3 -------------------------------------------------------------------------------------
+# Local-only credentials of the local SeaweedFS started by `make dev` and the tests. They open
+# nothing but that server on 127.0.0.1; they are not secrets.
+LOCAL_S3_ACCESS_KEY = "local-dev-access-key"
+LOCAL_S3_SECRET_KEY = "local-dev-secret-key-not-a-secret"  # noqa: S105
+LOCAL_S3_ENDPOINT_URL = "http://127.0.0.1:8333"
+
+AWS_STORAGE_BUCKET_NAME = env_str("AWS_STORAGE_BUCKET_NAME", "uploads-dev")
+AWS_S3_REGION_NAME = env_str("AWS_S3_REGION_NAME", "us-east-1")
+# Where the app server reaches S3; empty means AWS itself.
+AWS_S3_ENDPOINT_URL = env_str("AWS_S3_ENDPOINT_URL", LOCAL_S3_ENDPOINT_URL if DEBUG else "") or None
+# Where browsers reach S3, when that differs from the app server's view (e.g. inside compose).
+AWS_S3_PUBLIC_ENDPOINT_URL = env_str("AWS_S3_PUBLIC_ENDPOINT_URL") or AWS_S3_ENDPOINT_URL
+# Empty keys in production mean boto3's own chain (instance role, AWS_PROFILE, ...).
+AWS_ACCESS_KEY_ID = env_str("AWS_ACCESS_KEY_ID", LOCAL_S3_ACCESS_KEY if DEBUG else "") or None
+AWS_SECRET_ACCESS_KEY = (
+    env_str("AWS_SECRET_ACCESS_KEY", LOCAL_S3_SECRET_KEY if DEBUG else "") or None
+)
+# A CDN or custom domain (e.g. d123.cloudfront.net) for public media and static files.
+AWS_S3_CUSTOM_DOMAIN = env_str("AWS_S3_CUSTOM_DOMAIN") or None
+AWS_S3_SIGNATURE_VERSION = "s3v4"
+AWS_S3_ADDRESSING_STYLE = "path" if AWS_S3_ENDPOINT_URL else "auto"
+AWS_DEFAULT_ACL = None  # no object ACLs: public reading comes from the bucket policy
+AWS_QUERYSTRING_AUTH = False
+
+# Browser origins allowed to POST to the bucket (CORS), set by `manage.py s3_setup`.
+S3_CORS_ORIGINS = env_list(
+    "S3_CORS_ORIGINS", ["http://127.0.0.1:8000", "http://localhost:8000"] if DEBUG else []
+)
+
+# --- Uploads --------------------------------------------------------------------------------
+UPLOAD_MAX_SIZE = env_int("UPLOAD_MAX_SIZE", 5 * 1024**3)
+UPLOAD_ALLOWED_CONTENT_TYPES = env_list(
+    "UPLOAD_ALLOWED_CONTENT_TYPES",
+    [
+        "image/jpeg",
+        "image/png",
+        "image/gif",
+        "image/webp",
+        "image/avif",
+        "application/pdf",
+        "text/plain",
+        "text/csv",
+        "application/zip",
+        "application/x-zip-compressed",
+        "audio/mpeg",
+        "audio/ogg",
+        "audio/wav",
+        "audio/webm",
+        "video/mp4",
+        "video/webm",
+        "video/quicktime",
+    ],
+)
+# How long an upload ticket (presigned POST) stays valid; at most 15 minutes.
+UPLOAD_TICKET_EXPIRES = env_int("UPLOAD_TICKET_EXPIRES", 600)
+# How long a signed GET link to a private file stays valid.
+SIGNED_URL_EXPIRES = env_int("SIGNED_URL_EXPIRES", 300)
+
+# --- Static and media storage ---------------------------------------------------------------
+USE_S3_STATIC = env_bool("USE_S3_STATIC", False)
+STATICFILES_DIRS = [BASE_DIR / "static"]
+STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_URL = "/static/"
+
+_s3_options = {
+    "bucket_name": AWS_STORAGE_BUCKET_NAME,
+    "region_name": AWS_S3_REGION_NAME,
+    "endpoint_url": AWS_S3_ENDPOINT_URL,
+    "access_key": AWS_ACCESS_KEY_ID,
+    "secret_key": AWS_SECRET_ACCESS_KEY,
+    "signature_version": AWS_S3_SIGNATURE_VERSION,
+    "addressing_style": AWS_S3_ADDRESSING_STYLE,
+    "default_acl": None,
+}
+STORAGES = {
+    "default": {"BACKEND": "uploads.storages.PublicMediaStorage", "OPTIONS": _s3_options},
+    "public_media": {"BACKEND": "uploads.storages.PublicMediaStorage", "OPTIONS": _s3_options},
+    "private_media": {"BACKEND": "uploads.storages.PrivateMediaStorage", "OPTIONS": _s3_options},
+    "staticfiles": (
+        {"BACKEND": "uploads.storages.StaticStorage", "OPTIONS": _s3_options}
+        if USE_S3_STATIC
+        else {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
+    ),
+}
+
+# --- Security -------------------------------------------------------------------------------
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+SESSION_COOKIE_SECURE = env_bool("DJANGO_SECURE_COOKIES", not DEBUG)
+CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", not DEBUG)
+SECURE_HSTS_SECONDS = env_int("DJANGO_HSTS_SECONDS", 0 if DEBUG else 31536000)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("DJANGO_HSTS_INCLUDE_SUBDOMAINS", not DEBUG)
+SECURE_HSTS_PRELOAD = env_bool("DJANGO_HSTS_PRELOAD", False)
+if env_bool("DJANGO_BEHIND_TLS_PROXY", False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+CSRF_FAILURE_VIEW = "uploads.views.csrf_failure"
+SILENCED_SYSTEM_CHECKS = [
+    # HSTS preloading is a one-way commitment for a whole domain; the operator opts in with
+    # DJANGO_HSTS_PRELOAD=true rather than this app deciding it for them.
+    "security.W021",
+]
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": env_str("DJANGO_LOG_LEVEL", "INFO")},
+}

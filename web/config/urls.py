@@ -1,0 +1,11 @@
+from django.contrib import admin
+from django.urls import include, path
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("accounts/", include("django.contrib.auth.urls")),
+    path("", include("uploads.urls")),
+]
+
+handler404 = "uploads.views.not_found"
+handler500 = "uploads.views.server_error"

@@ -1,0 +1,104 @@
+"""`make dev`: local S3 + migrations + bucket setup + demo user + runserver; Ctrl-C stops all.
+
+Set AWS_S3_ENDPOINT_URL to use an S3 server of your own instead of starting SeaweedFS.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from config.settings import LOCAL_S3_ACCESS_KEY, LOCAL_S3_SECRET_KEY
+from devtools.seaweedfs import LocalS3Server
+
+REPO = Path(__file__).resolve().parents[2]
+MANAGE = [sys.executable, str(REPO / "web" / "manage.py")]
+DATA_DIR = REPO / ".data" / "seaweedfs"
+PID_FILE = DATA_DIR / "weed.pid"
+
+
+def stop_leftover_server() -> None:
+    """A previous `make dev` killed without Ctrl-C may have left its server running."""
+    if not PID_FILE.exists():
+        return
+    with contextlib.suppress(ValueError, ProcessLookupError, PermissionError):
+        pid = int(PID_FILE.read_text())
+        cmdline = Path(f"/proc/{pid}/cmdline").read_bytes()
+        if b"weed" in cmdline and str(DATA_DIR).encode() in cmdline:
+            print(f"Stopping a local S3 server left over from an earlier run (pid {pid})…")
+            os.killpg(pid, signal.SIGTERM)
+            for _ in range(50):
+                if not Path(f"/proc/{pid}").exists():
+                    break
+                time.sleep(0.1)
+    PID_FILE.unlink(missing_ok=True)
+
+
+def manage(*args: str) -> None:
+    subprocess.run([*MANAGE, *args], check=True)
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
+
+
+def main() -> int:
+    # A closed terminal or a `kill` stops everything too, like Ctrl-C.
+    signal.signal(signal.SIGTERM, _interrupt)
+    signal.signal(signal.SIGHUP, _interrupt)
+    env_endpoint = os.environ.get("AWS_S3_ENDPOINT_URL")
+    server: LocalS3Server | None = None
+    app: subprocess.Popen[bytes] | None = None
+    host = os.environ.get("DEV_HOST", "127.0.0.1")
+    port = os.environ.get("DEV_PORT", "8000")
+    try:
+        if env_endpoint:
+            print(f"Using the S3 server at {env_endpoint} (AWS_S3_ENDPOINT_URL).")
+        else:
+            stop_leftover_server()
+            server = LocalS3Server(
+                data_dir=DATA_DIR, access_key=LOCAL_S3_ACCESS_KEY, secret_key=LOCAL_S3_SECRET_KEY
+            )
+            print(f"Starting the local S3 server (SeaweedFS) on {server.endpoint_url}…")
+            server.start()
+            assert server.process is not None
+            PID_FILE.write_text(str(server.process.pid))
+        manage("migrate", "--noinput", "-v", "0")
+        manage(
+            "s3_setup", "--origin", f"http://{host}:{port}", "--origin", f"http://localhost:{port}"
+        )
+        manage("demo_user")
+        user = os.environ.get("DEMO_USER") or "demo"
+        password = os.environ.get("DEMO_PASSWORD") or "demo"
+        print(
+            f"\n  App:        http://{host}:{port}/\n"
+            f"  Demo login: {user} / {password}\n"
+            f"  Local S3:   {env_endpoint or (server and server.endpoint_url)}\n"
+            "  Ctrl-C stops everything.\n",
+            flush=True,
+        )
+        app = subprocess.Popen([*MANAGE, "runserver", f"{host}:{port}"])
+        return app.wait()
+    except KeyboardInterrupt:
+        return 0
+    except (RuntimeError, subprocess.CalledProcessError) as error:
+        print(f"make dev: {error}", file=sys.stderr)
+        return 1
+    finally:
+        if app is not None and app.poll() is None:
+            app.send_signal(signal.SIGINT)
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                app.wait(10)
+        if server is not None:
+            print("Stopping the local S3 server…")
+            server.stop()
+            PID_FILE.unlink(missing_ok=True)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,97 @@
+"""The JSON API: parse → call one service → respond. Errors are always JSON."""
+
+from __future__ import annotations
+
+import functools
+import json
+import logging
+from collections.abc import Callable
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse, JsonResponse
+
+from uploads import selectors, services
+from uploads.errors import InvalidUpload, UploadError
+from uploads.serializers import upload_as_dict
+from uploads.validation import parse_upload_request
+
+logger = logging.getLogger(__name__)
+
+Handler = Callable[..., HttpResponse]
+
+
+def error_response(status: int, message: str, field: str | None = None) -> JsonResponse:
+    return JsonResponse({"error": message, "field": field}, status=status)
+
+
+def api_view(handlers: dict[str, Handler]) -> Callable[..., HttpResponse]:
+    """One URL, one handler per HTTP method; login required; UploadError → JSON."""
+
+    allowed = ", ".join(sorted(handlers))
+
+    @functools.wraps(next(iter(handlers.values())))
+    def view(request: HttpRequest, **kwargs: Any) -> HttpResponse:
+        handler = handlers.get(request.method or "")
+        if handler is None:
+            response = error_response(405, f"Use {allowed} here.")
+            response["Allow"] = allowed
+            return response
+        if not request.user.is_authenticated:
+            return error_response(401, "Log in first: your session has ended or is missing.")
+        try:
+            return handler(request, **kwargs)
+        except UploadError as error:
+            if error.status >= 500:
+                logger.warning("Upload API %s: %s", request.path, error.__cause__ or error)
+            return error_response(error.status, error.message, error.field)
+
+    return view
+
+
+def _json_body(request: HttpRequest) -> Any:
+    try:
+        return json.loads(request.body or b"null")
+    except (ValueError, UnicodeDecodeError):
+        raise InvalidUpload("The request body is not valid JSON.") from None
+
+
+def _create(request: HttpRequest) -> HttpResponse:
+    upload_request = parse_upload_request(_json_body(request))
+    upload, ticket = services.upload_start(owner=request.user, request=upload_request)
+    return JsonResponse({**upload_as_dict(upload), "upload": ticket.as_dict()}, status=201)
+
+
+def _list(request: HttpRequest) -> HttpResponse:
+    uploads = selectors.upload_list(owner=request.user)[:500]
+    return JsonResponse({"uploads": [upload_as_dict(upload) for upload in uploads]})
+
+
+def _detail(request: HttpRequest, upload_id: str) -> HttpResponse:
+    upload = selectors.upload_get(owner=request.user, upload_id=upload_id)
+    return JsonResponse(upload_as_dict(upload))
+
+
+def _delete(request: HttpRequest, upload_id: str) -> HttpResponse:
+    upload = selectors.upload_get(owner=request.user, upload_id=upload_id)
+    services.upload_delete(upload=upload)
+    return HttpResponse(status=204)
+
+
+def _complete(request: HttpRequest, upload_id: str) -> HttpResponse:
+    upload = selectors.upload_get(owner=request.user, upload_id=upload_id)
+    return JsonResponse(upload_as_dict(services.upload_complete(upload=upload)))
+
+
+def _cancel(request: HttpRequest, upload_id: str) -> HttpResponse:
+    upload = selectors.upload_get(owner=request.user, upload_id=upload_id)
+    return JsonResponse(upload_as_dict(services.upload_cancel(upload=upload)))
+
+
+uploads = api_view({"GET": _list, "POST": _create})
+upload_detail = api_view({"GET": _detail, "DELETE": _delete})
+upload_complete = api_view({"POST": _complete})
+upload_cancel = api_view({"POST": _cancel})
+
+
+def unknown_endpoint(request: HttpRequest, rest: str) -> HttpResponse:
+    return error_response(404, "There is no such API endpoint.")

@@ -1,0 +1,54 @@
+"""System checks for upload settings; the production-only ones are tagged `deploy`."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.core.checks import Error, Tags, Warning, register
+
+MAX_TICKET_SECONDS = 15 * 60
+
+
+@register()
+def check_upload_settings(app_configs: Any = None, **kwargs: Any) -> list[Error]:
+    errors = []
+    if not 0 < settings.UPLOAD_TICKET_EXPIRES <= MAX_TICKET_SECONDS:
+        errors.append(
+            Error(
+                "UPLOAD_TICKET_EXPIRES must be between 1 and 900 seconds.",
+                id="uploads.E001",
+            )
+        )
+    if settings.UPLOAD_MAX_SIZE <= 0:
+        errors.append(Error("UPLOAD_MAX_SIZE must be positive.", id="uploads.E002"))
+    if not settings.UPLOAD_ALLOWED_CONTENT_TYPES:
+        errors.append(Error("UPLOAD_ALLOWED_CONTENT_TYPES is empty.", id="uploads.E003"))
+    if not 0 < settings.SIGNED_URL_EXPIRES <= 7 * 24 * 3600:
+        errors.append(
+            Error("SIGNED_URL_EXPIRES must be between 1 second and 7 days.", id="uploads.E004")
+        )
+    return errors
+
+
+@register(Tags.security, deploy=True)
+def check_production_storage(app_configs: Any = None, **kwargs: Any) -> list[Warning]:
+    warnings = []
+    if settings.AWS_ACCESS_KEY_ID == settings.LOCAL_S3_ACCESS_KEY:
+        warnings.append(
+            Warning(
+                "The local development S3 credentials are in use.",
+                hint="Set AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, or leave them empty for "
+                "an IAM role.",
+                id="uploads.W001",
+            )
+        )
+    if not settings.S3_CORS_ORIGINS:
+        warnings.append(
+            Warning(
+                "S3_CORS_ORIGINS is empty: browsers will not be allowed to upload to the bucket.",
+                hint="Set it to the site's origin, e.g. https://uploads.example.com.",
+                id="uploads.W002",
+            )
+        )
+    return warnings

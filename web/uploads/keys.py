@@ -1,0 +1,45 @@
+"""Object keys and filename sanitising (pure functions)."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+import uuid
+
+PREFIX_BY_VISIBILITY = {"public": "media", "private": "private"}
+MAX_NAME_LENGTH = 120
+FALLBACK_NAME = "file"
+
+_UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
+_REPEATED_SEPARATORS = re.compile(r"([._-])[._-]+")
+
+
+def display_name(filename: str) -> str:
+    """The user's name for the file, kept for display: normalised, no path, no control chars.
+
+    Format characters (category Cf) include the right-to-left override, which can make
+    `invoice\u202egpj.exe` read as `invoiceexe.jpg`.
+    """
+    name = unicodedata.normalize("NFC", filename)
+    name = re.split(r"[\\/]", name)[-1]
+    name = "".join(c for c in name if unicodedata.category(c) not in {"Cc", "Cf", "Zl", "Zp"})
+    return name.strip()[:255]
+
+
+def safe_filename(filename: str) -> str:
+    """A short ASCII name that is safe in a key, in a URL and on any file system."""
+    name = display_name(filename)
+    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+    ascii_name = _UNSAFE.sub("-", ascii_name)
+    ascii_name = _REPEATED_SEPARATORS.sub(r"\1", ascii_name).strip("._-")
+    stem, dot, extension = ascii_name.rpartition(".")
+    if not dot:
+        stem, extension = ascii_name, ""
+    extension = extension[:16].lower()
+    stem = stem[: MAX_NAME_LENGTH - len(extension) - 1].strip("._-") or FALLBACK_NAME
+    return f"{stem}.{extension}" if extension else stem
+
+
+def object_key(*, visibility: str, upload_id: uuid.UUID, filename: str) -> str:
+    """`media/<uuid>/<name>` for public files, `private/<uuid>/<name>` for private ones."""
+    return f"{PREFIX_BY_VISIBILITY[visibility]}/{upload_id}/{safe_filename(filename)}"

@@ -1,0 +1,255 @@
+"""Everything that talks to S3. The only module of ours that imports boto3.
+
+Two lazily built clients, reused for the life of the process (building one costs far more
+than signing with it): `client()` for calls the app server makes itself, and
+`signing_client()` for URLs handed to browsers, which may reach S3 under another address
+(`AWS_S3_PUBLIC_ENDPOINT_URL`). Signing is offline, so the second never opens a connection.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import quote
+
+import boto3
+from botocore.config import Config
+from botocore.exceptions import BotoCoreError, ClientError
+from django.conf import settings
+from django.core.signals import setting_changed
+from django.dispatch import receiver
+
+from uploads.errors import StorageUnavailable
+
+PUBLIC_PREFIXES = ("media/", "static/")
+
+
+@dataclass(frozen=True)
+class StoredObject:
+    key: str
+    size: int
+    content_type: str
+    etag: str
+
+
+def _build_client(endpoint_url: str | None) -> Any:
+    config = Config(
+        signature_version="s3v4",
+        s3={"addressing_style": settings.AWS_S3_ADDRESSING_STYLE},
+        connect_timeout=3,
+        read_timeout=30,
+        retries={"mode": "standard", "max_attempts": 3},
+    )
+    return boto3.session.Session().client(
+        "s3",
+        endpoint_url=endpoint_url,
+        region_name=settings.AWS_S3_REGION_NAME,
+        aws_access_key_id=settings.AWS_ACCESS_KEY_ID,
+        aws_secret_access_key=settings.AWS_SECRET_ACCESS_KEY,
+        config=config,
+    )
+
+
+@functools.cache
+def client() -> Any:
+    return _build_client(settings.AWS_S3_ENDPOINT_URL)
+
+
+@functools.cache
+def signing_client() -> Any:
+    if settings.AWS_S3_PUBLIC_ENDPOINT_URL == settings.AWS_S3_ENDPOINT_URL:
+        return client()
+    return _build_client(settings.AWS_S3_PUBLIC_ENDPOINT_URL)
+
+
+@receiver(setting_changed)
+def _forget_clients(*, setting: str, **kwargs: Any) -> None:
+    if setting.startswith("AWS_"):
+        client.cache_clear()
+        signing_client.cache_clear()
+
+
+def _bucket() -> str:
+    return settings.AWS_STORAGE_BUCKET_NAME
+
+
+def _is_missing(error: ClientError) -> bool:
+    code = error.response.get("Error", {}).get("Code", "")
+    status = error.response.get("ResponseMetadata", {}).get("HTTPStatusCode")
+    return code in {"404", "NoSuchKey", "NotFound"} or status == 404
+
+
+class _translate_outage:
+    """Turn "S3 cannot be reached or is failing" into StorageUnavailable; let others through."""
+
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, exc_type: Any, exc: BaseException | None, tb: Any) -> bool:
+        if isinstance(exc, BotoCoreError):
+            raise StorageUnavailable() from exc
+        if isinstance(exc, ClientError):
+            status = exc.response.get("ResponseMetadata", {}).get("HTTPStatusCode", 0)
+            if status >= 500:
+                raise StorageUnavailable() from exc
+        return False
+
+
+# --- Browser-facing URLs ----------------------------------------------------------------------
+
+
+def presigned_post(*, key: str, content_type: str, size: int, expires_in: int) -> dict[str, Any]:
+    """A POST policy for exactly this key, this Content-Type and exactly `size` bytes."""
+    fields = {"Content-Type": content_type, "success_action_status": "201"}
+    conditions: list[Any] = [
+        {"Content-Type": content_type},
+        {"success_action_status": "201"},
+        ["content-length-range", size, size],
+    ]
+    return signing_client().generate_presigned_post(
+        Bucket=_bucket(), Key=key, Fields=fields, Conditions=conditions, ExpiresIn=expires_in
+    )
+
+
+def signed_get_url(*, key: str, expires_in: int, download_name: str | None = None) -> str:
+    params: dict[str, str] = {"Bucket": _bucket(), "Key": key}
+    if download_name is not None:
+        params["ResponseContentDisposition"] = content_disposition(download_name)
+    return signing_client().generate_presigned_url(
+        "get_object", Params=params, ExpiresIn=expires_in
+    )
+
+
+def content_disposition(filename: str, disposition: str = "inline") -> str:
+    """RFC 6266/5987: an ASCII fallback plus the exact UTF-8 name."""
+    fallback = "".join(
+        c if c.isascii() and c.isprintable() and c not in '"\\' else "_" for c in filename
+    )
+    return f"{disposition}; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename, safe='')}"
+
+
+def public_url(key: str) -> str:
+    """The unsigned URL of a public object: CDN/custom domain, local endpoint, or AWS."""
+    path = quote(key)
+    domain = settings.AWS_S3_CUSTOM_DOMAIN
+    if domain:
+        base = domain if "://" in domain else f"https://{domain}"
+        return f"{base.rstrip('/')}/{path}"
+    endpoint = settings.AWS_S3_PUBLIC_ENDPOINT_URL
+    if endpoint:
+        return f"{endpoint.rstrip('/')}/{_bucket()}/{path}"
+    return f"https://{_bucket()}.s3.{settings.AWS_S3_REGION_NAME}.amazonaws.com/{path}"
+
+
+# --- Server-side calls ------------------------------------------------------------------------
+
+
+def head_object(key: str) -> StoredObject | None:
+    """What S3 holds at `key`, or None when nothing is there."""
+    with _translate_outage():
+        try:
+            response = client().head_object(Bucket=_bucket(), Key=key)
+        except ClientError as error:
+            if _is_missing(error):
+                return None
+            raise
+    return StoredObject(
+        key=key,
+        size=response["ContentLength"],
+        content_type=response.get("ContentType", ""),
+        etag=response.get("ETag", "").strip('"'),
+    )
+
+
+def delete_object(key: str) -> None:
+    """Delete `key`; deleting what is already gone is not an error."""
+    with _translate_outage():
+        client().delete_object(Bucket=_bucket(), Key=key)
+
+
+# --- Bucket setup -----------------------------------------------------------------------------
+
+
+def public_read_policy(bucket: str) -> dict[str, Any]:
+    return {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Sid": "PublicReadMediaAndStatic",
+                "Effect": "Allow",
+                "Principal": "*",
+                "Action": ["s3:GetObject"],
+                "Resource": [f"arn:aws:s3:::{bucket}/{prefix}*" for prefix in PUBLIC_PREFIXES],
+            }
+        ],
+    }
+
+
+def cors_configuration(origins: list[str]) -> dict[str, Any]:
+    return {
+        "CORSRules": [
+            {
+                "AllowedOrigins": list(origins),
+                "AllowedMethods": ["GET", "HEAD", "POST", "PUT"],
+                "AllowedHeaders": ["*"],
+                "ExposeHeaders": ["ETag"],
+                "MaxAgeSeconds": 3600,
+            }
+        ]
+    }
+
+
+def ensure_bucket() -> bool:
+    """Create the bucket unless it exists; True when it was created."""
+    s3 = client()
+    with _translate_outage():
+        try:
+            s3.head_bucket(Bucket=_bucket())
+            return False
+        except ClientError as error:
+            if not _is_missing(error):
+                raise
+        kwargs: dict[str, Any] = {"Bucket": _bucket()}
+        region = settings.AWS_S3_REGION_NAME
+        if region and region != "us-east-1" and not settings.AWS_S3_ENDPOINT_URL:
+            kwargs["CreateBucketConfiguration"] = {"LocationConstraint": region}
+        try:
+            s3.create_bucket(**kwargs)
+        except ClientError as error:
+            if error.response.get("Error", {}).get("Code") != "BucketAlreadyOwnedByYou":
+                raise
+            return False
+    return True
+
+
+def allow_public_bucket_policy() -> None:
+    """On AWS, new buckets block public policies; keep ACLs blocked, allow the policy."""
+    with _translate_outage():
+        try:
+            client().put_public_access_block(
+                Bucket=_bucket(),
+                PublicAccessBlockConfiguration={
+                    "BlockPublicAcls": True,
+                    "IgnorePublicAcls": True,
+                    "BlockPublicPolicy": False,
+                    "RestrictPublicBuckets": False,
+                },
+            )
+        except ClientError as error:
+            code = error.response.get("Error", {}).get("Code", "")
+            if code not in {"NotImplemented", "MethodNotAllowed", "InvalidRequest"}:
+                raise
+
+
+def put_public_read_policy() -> None:
+    with _translate_outage():
+        client().put_bucket_policy(
+            Bucket=_bucket(), Policy=json.dumps(public_read_policy(_bucket()))
+        )
+
+
+def put_cors(origins: list[str]) -> None:
+    with _translate_outage():
+        client().put_bucket_cors(Bucket=_bucket(), CORSConfiguration=cors_configuration(origins))

@@ -1,0 +1,103 @@
+"""Checks what a browser or script asks to upload, before anything is signed."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+
+from uploads.errors import InvalidUpload
+from uploads.keys import display_name
+from uploads.models import Upload
+
+MAX_FILENAME_LENGTH = 1024
+
+
+@dataclass(frozen=True)
+class UploadRequest:
+    filename: str
+    content_type: str
+    size: int
+    visibility: str
+
+
+def human_size(size: int) -> str:
+    value = float(size)
+    for unit in ("bytes", "KB", "MB", "GB", "TB"):
+        if value < 1024 or unit == "TB":
+            return f"{int(value)} {unit}" if unit == "bytes" else f"{value:.1f} {unit}"
+        value /= 1024
+    raise AssertionError("unreachable")
+
+
+def allowed_types_text() -> str:
+    return ", ".join(settings.UPLOAD_ALLOWED_CONTENT_TYPES)
+
+
+def parse_upload_request(data: Any) -> UploadRequest:
+    if not isinstance(data, dict):
+        raise InvalidUpload("Send the upload details as a JSON object.")
+    return UploadRequest(
+        filename=_filename(data.get("filename")),
+        content_type=_content_type(data.get("content_type")),
+        size=_size(data.get("size")),
+        visibility=_visibility(data.get("visibility", Upload.Visibility.PRIVATE)),
+    )
+
+
+def _filename(value: Any) -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise InvalidUpload("Give the file's name.", field="filename")
+    if len(value) > MAX_FILENAME_LENGTH:
+        raise InvalidUpload(
+            f"The file name is too long (over {MAX_FILENAME_LENGTH} characters). "
+            "Rename the file and try again.",
+            field="filename",
+        )
+    name = display_name(value)
+    if not name:
+        raise InvalidUpload("The file name has no usable characters.", field="filename")
+    return name
+
+
+def _content_type(value: Any) -> str:
+    if value is None:
+        raise InvalidUpload("Say what type of file this is, e.g. image/png.", field="content_type")
+    if not isinstance(value, str):
+        raise InvalidUpload("The file type must be text, e.g. image/png.", field="content_type")
+    content_type = value.strip().lower()
+    if not content_type:
+        raise InvalidUpload(
+            "This file's type could not be recognised, so it cannot be uploaded. "
+            f"Allowed types: {allowed_types_text()}.",
+            field="content_type",
+        )
+    if content_type not in settings.UPLOAD_ALLOWED_CONTENT_TYPES:
+        raise InvalidUpload(
+            f"Files of type {content_type} are not allowed. Allowed types: {allowed_types_text()}.",
+            field="content_type",
+        )
+    return content_type
+
+
+def _size(value: Any) -> int:
+    if value is None:
+        raise InvalidUpload("Give the file's size in bytes.", field="size")
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise InvalidUpload("The file size must be a whole number of bytes.", field="size")
+    if value <= 0:
+        raise InvalidUpload("This file is empty; there is nothing to upload.", field="size")
+    limit = settings.UPLOAD_MAX_SIZE
+    if value > limit:
+        raise InvalidUpload(
+            f"This file is too big ({human_size(value)}); the limit is {human_size(limit)}.",
+            field="size",
+        )
+    return value
+
+
+def _visibility(value: Any) -> str:
+    if value not in Upload.Visibility.values:
+        raise InvalidUpload("Choose whether the file is public or private.", field="visibility")
+    return value

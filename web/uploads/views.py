@@ -1,0 +1,92 @@
+"""Pages: the upload page, its htmx list partial, and the gate to private files."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.views.csrf import csrf_failure as html_csrf_failure
+from django.views.decorators.http import require_GET, require_POST
+
+from uploads import selectors, services
+from uploads.api import error_response
+from uploads.errors import UploadError, UploadNotFound
+from uploads.models import Upload
+from uploads.services import ticket_seconds
+from uploads.validation import human_size
+
+
+def _is_api(request: HttpRequest) -> bool:
+    return request.path.startswith("/api/")
+
+
+@login_required
+@require_GET
+def index(request: HttpRequest) -> HttpResponse:
+    context = {
+        "max_size": settings.UPLOAD_MAX_SIZE,
+        "max_size_text": human_size(settings.UPLOAD_MAX_SIZE),
+        "allowed_types": settings.UPLOAD_ALLOWED_CONTENT_TYPES,
+        "ticket_seconds": ticket_seconds(),
+        **_list_context(request),
+    }
+    return render(request, "uploads/index.html", context)
+
+
+def _list_context(request: HttpRequest) -> dict[str, object]:
+    uploads = selectors.upload_list(owner=request.user, status=Upload.Status.COMPLETE)[:200]
+    return {"uploads": [(upload, services.upload_link(upload=upload)) for upload in uploads]}
+
+
+@login_required
+@require_GET
+def upload_list(request: HttpRequest) -> HttpResponse:
+    return render(request, "uploads/_upload_list.html", _list_context(request))
+
+
+@login_required
+@require_POST
+def upload_delete(request: HttpRequest, upload_id: str) -> HttpResponse:
+    context: dict[str, object] = {}
+    try:
+        upload = selectors.upload_get(owner=request.user, upload_id=upload_id)
+        services.upload_delete(upload=upload)
+    except UploadNotFound:
+        pass  # already gone: show the list as it is now
+    except UploadError as error:
+        context["error"] = error.message
+    return render(request, "uploads/_upload_list.html", {**_list_context(request), **context})
+
+
+@login_required
+@require_GET
+def file_redirect(request: HttpRequest, upload_id: str) -> HttpResponse:
+    """302 to the file. Private files only for their owner or staff; 404 for everyone else."""
+    try:
+        upload = selectors.upload_get_for_download(user=request.user, upload_id=upload_id)
+    except UploadNotFound:
+        raise Http404("No such file.") from None
+    response = HttpResponseRedirect(services.upload_file_url(upload=upload))
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    if _is_api(request):
+        return error_response(
+            403, "The security token (CSRF) is missing or wrong. Reload the page and try again."
+        )
+    return html_csrf_failure(request, reason)
+
+
+def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    if _is_api(request):
+        return error_response(404, "Not found.")
+    return render(request, "404.html", status=404)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    if _is_api(request):
+        return error_response(500, "Something went wrong on our side. Please try again.")
+    return render(request, "500.html", status=500)
