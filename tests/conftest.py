@@ -129,3 +129,31 @@ def _s3_clients_follow_settings() -> Iterator[None]:
     yield
     s3.client.cache_clear()
     s3.signing_client.cache_clear()
+
+
+@pytest.fixture
+def make_upload() -> Any:
+    """Create an Upload row directly (no S3), for tests about reading and permissions."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from uploads.models import Upload
+
+    def make(owner: Any, **fields: Any) -> Upload:
+        upload_id = fields.pop("id", uuid.uuid4())
+        visibility = fields.pop("visibility", "public")
+        prefix = "media" if visibility == "public" else "private"
+        defaults = {
+            "key": f"{prefix}/{upload_id}/file.png",
+            "original_name": "file.png",
+            "content_type": "image/png",
+            "size": 4,
+            "status": Upload.Status.COMPLETE,
+            "expires_at": timezone.now() + timedelta(minutes=10),
+        }
+        return Upload.objects.create(
+            id=upload_id, owner=owner, visibility=visibility, **{**defaults, **fields}
+        )
+
+    return make

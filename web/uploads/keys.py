@@ -11,6 +11,7 @@ MAX_NAME_LENGTH = 120
 FALLBACK_NAME = "file"
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
+_NOT_ALPHANUMERIC = re.compile(r"[^A-Za-z0-9]+")
 _REPEATED_SEPARATORS = re.compile(r"([._-])[._-]+")
 
 
@@ -23,21 +24,33 @@ def display_name(filename: str) -> str:
     name = unicodedata.normalize("NFC", filename)
     name = re.split(r"[\\/]", name)[-1]
     name = "".join(c for c in name if unicodedata.category(c) not in {"Cc", "Cf", "Zl", "Zp"})
-    return name.strip()[:255]
+    return _truncate(name.strip(), 255)
+
+
+def _truncate(name: str, limit: int) -> str:
+    """Shorten a long name's stem so that its extension survives."""
+    if len(name) <= limit:
+        return name
+    stem, dot, extension = name.rpartition(".")
+    if not dot or len(extension) > 16:
+        return name[:limit]
+    return f"{stem[: limit - len(extension) - 1]}.{extension}"
 
 
 def safe_filename(filename: str) -> str:
     """A short ASCII name that is safe in a key, in a URL and on any file system."""
     name = display_name(filename)
     ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
-    ascii_name = _UNSAFE.sub("-", ascii_name)
-    ascii_name = _REPEATED_SEPARATORS.sub(r"\1", ascii_name).strip("._-")
     stem, dot, extension = ascii_name.rpartition(".")
     if not dot:
         stem, extension = ascii_name, ""
-    extension = extension[:16].lower()
-    stem = stem[: MAX_NAME_LENGTH - len(extension) - 1].strip("._-") or FALLBACK_NAME
+    extension = _NOT_ALPHANUMERIC.sub("", extension)[:16].lower()
+    stem = _clean(stem)[: MAX_NAME_LENGTH - len(extension) - 1].strip("._-") or FALLBACK_NAME
     return f"{stem}.{extension}" if extension else stem
+
+
+def _clean(text: str) -> str:
+    return _REPEATED_SEPARATORS.sub(r"\1", _UNSAFE.sub("-", text)).strip("._-")
 
 
 def object_key(*, visibility: str, upload_id: uuid.UUID, filename: str) -> str:
