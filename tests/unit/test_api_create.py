@@ -81,7 +81,7 @@ def test_missing_csrf_token_gets_403_json(user: Any, moto_s3: Any) -> None:
         ({"size": "1234"}, "size", "whole number"),
         ({"size": 12.5}, "size", "whole number"),
         ({"size": True}, "size", "whole number"),
-        ({"size": 6 * 1024**3}, "size", "too big"),
+        ({"size": 11 * 1024**3}, "size", "too big"),
         ({"visibility": "world"}, "visibility", "public or private"),
     ],
 )

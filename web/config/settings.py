@@ -153,7 +153,11 @@ S3_CORS_ORIGINS = env_list(
 )
 
 # --- Uploads --------------------------------------------------------------------------------
-UPLOAD_MAX_SIZE = env_int("UPLOAD_MAX_SIZE", 5 * 1024**3)
+UPLOAD_MAX_SIZE = env_int("UPLOAD_MAX_SIZE", 10 * 1024**3)
+# Files larger than this go up as S3 multipart uploads (parallel, resumable parts).
+UPLOAD_MULTIPART_THRESHOLD = env_int("UPLOAD_MULTIPART_THRESHOLD", 64 * 1024**2)
+# Pending uploads older than this are swept (`manage.py sweep_uploads`).
+UPLOAD_PENDING_MAX_AGE = env_int("UPLOAD_PENDING_MAX_AGE", 24 * 3600)
 UPLOAD_ALLOWED_CONTENT_TYPES = env_list(
     "UPLOAD_ALLOWED_CONTENT_TYPES",
     [

@@ -12,8 +12,9 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 
 from uploads import selectors, services
 from uploads.errors import InvalidUpload, UploadError
+from uploads.models import Upload
 from uploads.serializers import upload_as_dict
-from uploads.validation import parse_upload_request
+from uploads.validation import parse_part_requests, parse_upload_request
 
 logger = logging.getLogger(__name__)
 
@@ -58,11 +59,16 @@ def _json_body(request: HttpRequest) -> Any:
 def _create(request: HttpRequest) -> HttpResponse:
     upload_request = parse_upload_request(_json_body(request))
     upload, ticket = services.upload_start(owner=request.user, request=upload_request)
-    return JsonResponse({**upload_as_dict(upload), "upload": ticket.as_dict()}, status=201)
+    return JsonResponse({**upload_as_dict(upload), "upload": ticket}, status=201)
 
 
 def _list(request: HttpRequest) -> HttpResponse:
-    uploads = selectors.upload_list(owner=request.user)[:500]
+    status = request.GET.get("status") or None
+    if status is not None and status not in Upload.Status.values:
+        raise InvalidUpload(
+            f"status must be one of {', '.join(Upload.Status.values)}.", field="status"
+        )
+    uploads = selectors.upload_list(owner=request.user, status=status)[:500]
     return JsonResponse({"uploads": [upload_as_dict(upload) for upload in uploads]})
 
 
@@ -82,6 +88,26 @@ def _complete(request: HttpRequest, upload_id: str) -> HttpResponse:
     return JsonResponse(upload_as_dict(services.upload_complete(upload=upload)))
 
 
+def _sign_parts(request: HttpRequest, upload_id: str) -> HttpResponse:
+    upload = selectors.upload_get(owner=request.user, upload_id=upload_id)
+    parts = services.upload_sign_parts(
+        upload=upload, parts=parse_part_requests(_json_body(request))
+    )
+    return JsonResponse({"parts": parts})
+
+
+def _stored_parts(request: HttpRequest, upload_id: str) -> HttpResponse:
+    upload = selectors.upload_get(owner=request.user, upload_id=upload_id)
+    parts = services.upload_stored_parts(upload=upload)
+    return JsonResponse(
+        {
+            "part_size": upload.part_size,
+            "part_count": upload.part_count,
+            "parts": [{"part_number": part.number, "size": part.size} for part in parts],
+        }
+    )
+
+
 def _cancel(request: HttpRequest, upload_id: str) -> HttpResponse:
     upload = selectors.upload_get(owner=request.user, upload_id=upload_id)
     return JsonResponse(upload_as_dict(services.upload_cancel(upload=upload)))
@@ -91,6 +117,7 @@ uploads = api_view({"GET": _list, "POST": _create})
 upload_detail = api_view({"GET": _detail, "DELETE": _delete})
 upload_complete = api_view({"POST": _complete})
 upload_cancel = api_view({"POST": _cancel})
+upload_parts = api_view({"GET": _stored_parts, "POST": _sign_parts})
 
 
 def unknown_endpoint(request: HttpRequest, rest: str) -> HttpResponse:

@@ -36,6 +36,12 @@ class Upload(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
     expires_at = models.DateTimeField(help_text="When the upload ticket stops working.")
     completed_at = models.DateTimeField(null=True, blank=True)
+    # Multipart uploads (large files): S3's upload id and how the file is cut into parts.
+    multipart_upload_id = models.CharField(max_length=1024, blank=True)
+    part_size = models.PositiveBigIntegerField(null=True, blank=True)
+    part_count = models.PositiveIntegerField(null=True, blank=True)
+    # The browser's File.lastModified (ms), so a re-picked file can resume this upload.
+    file_last_modified = models.BigIntegerField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
@@ -50,6 +56,16 @@ class Upload(models.Model):
     @property
     def is_public(self) -> bool:
         return self.visibility == self.Visibility.PUBLIC
+
+    @property
+    def is_multipart(self) -> bool:
+        return bool(self.multipart_upload_id)
+
+    def part_plan(self) -> tuple[int, int]:
+        """(part size, part count) of a multipart upload."""
+        if self.part_size is None or self.part_count is None:
+            raise ValueError("This upload is not a multipart upload.")
+        return self.part_size, self.part_count
 
     @property
     def is_image(self) -> bool:

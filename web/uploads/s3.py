@@ -27,6 +27,13 @@ PUBLIC_PREFIXES = ("media/", "static/")
 
 
 @dataclass(frozen=True)
+class StoredPart:
+    number: int
+    size: int
+    etag: str
+
+
+@dataclass(frozen=True)
 class StoredObject:
     key: str
     size: int
@@ -73,6 +80,10 @@ def _forget_clients(*, setting: str, **kwargs: Any) -> None:
 
 def _bucket() -> str:
     return settings.AWS_STORAGE_BUCKET_NAME
+
+
+def _error_code(error: ClientError) -> str:
+    return error.response.get("Error", {}).get("Code", "")
 
 
 def _is_missing(error: ClientError) -> bool:
@@ -122,6 +133,34 @@ def signed_get_url(*, key: str, expires_in: int, download_name: str | None = Non
     )
 
 
+def presigned_part_url(
+    *,
+    key: str,
+    upload_id: str,
+    number: int,
+    length: int,
+    content_md5: str | None,
+    expires_in: int,
+) -> str:
+    """A PUT URL for one part of our own multipart upload and nothing else.
+
+    Content-Length is signed in, and Content-MD5 when known, so S3 refuses other bytes
+    (BadDigest) or another length. S3 verifies an unsigned Content-MD5 header too.
+    """
+    params: dict[str, Any] = {
+        "Bucket": _bucket(),
+        "Key": key,
+        "UploadId": upload_id,
+        "PartNumber": number,
+        "ContentLength": length,
+    }
+    if content_md5 is not None:
+        params["ContentMD5"] = content_md5
+    return signing_client().generate_presigned_url(
+        "upload_part", Params=params, ExpiresIn=expires_in
+    )
+
+
 def content_disposition(filename: str, disposition: str = "inline") -> str:
     """RFC 6266/5987: an ASCII fallback plus the exact UTF-8 name."""
     fallback = "".join(
@@ -167,6 +206,59 @@ def delete_object(key: str) -> None:
     """Delete `key`; deleting what is already gone is not an error."""
     with _translate_outage():
         client().delete_object(Bucket=_bucket(), Key=key)
+
+
+def create_multipart(*, key: str, content_type: str) -> str:
+    with _translate_outage():
+        response = client().create_multipart_upload(
+            Bucket=_bucket(), Key=key, ContentType=content_type
+        )
+    return response["UploadId"]
+
+
+def list_parts(*, key: str, upload_id: str) -> list[StoredPart] | None:
+    """The parts S3 holds for this upload, or None when S3 no longer knows the upload."""
+    parts: list[StoredPart] = []
+    marker = 0
+    with _translate_outage():
+        while True:
+            try:
+                response = client().list_parts(
+                    Bucket=_bucket(), Key=key, UploadId=upload_id, PartNumberMarker=marker
+                )
+            except ClientError as error:
+                if _error_code(error) == "NoSuchUpload":
+                    return None
+                raise
+            parts.extend(
+                StoredPart(number=p["PartNumber"], size=p["Size"], etag=p["ETag"])
+                for p in response.get("Parts", [])
+            )
+            if not response.get("IsTruncated"):
+                return parts
+            marker = response["NextPartNumberMarker"]
+
+
+def complete_multipart(*, key: str, upload_id: str, parts: list[StoredPart]) -> None:
+    with _translate_outage():
+        client().complete_multipart_upload(
+            Bucket=_bucket(),
+            Key=key,
+            UploadId=upload_id,
+            MultipartUpload={
+                "Parts": [{"PartNumber": part.number, "ETag": part.etag} for part in parts]
+            },
+        )
+
+
+def abort_multipart(*, key: str, upload_id: str) -> None:
+    """Abort and free the parts; an upload S3 no longer knows is already gone."""
+    with _translate_outage():
+        try:
+            client().abort_multipart_upload(Bucket=_bucket(), Key=key, UploadId=upload_id)
+        except ClientError as error:
+            if _error_code(error) != "NoSuchUpload":
+                raise
 
 
 # --- Bucket setup -----------------------------------------------------------------------------
@@ -238,8 +330,7 @@ def allow_public_bucket_policy() -> None:
                 },
             )
         except ClientError as error:
-            code = error.response.get("Error", {}).get("Code", "")
-            if code not in {"NotImplemented", "MethodNotAllowed", "InvalidRequest"}:
+            if _error_code(error) not in {"NotImplemented", "MethodNotAllowed", "InvalidRequest"}:
                 raise
 
 
@@ -247,6 +338,24 @@ def put_public_read_policy() -> None:
     with _translate_outage():
         client().put_bucket_policy(
             Bucket=_bucket(), Policy=json.dumps(public_read_policy(_bucket()))
+        )
+
+
+def put_lifecycle_rules() -> None:
+    """Let S3 itself abort multipart uploads nobody finished within a day."""
+    with _translate_outage():
+        client().put_bucket_lifecycle_configuration(
+            Bucket=_bucket(),
+            LifecycleConfiguration={
+                "Rules": [
+                    {
+                        "ID": "abort-incomplete-multipart-uploads",
+                        "Status": "Enabled",
+                        "Filter": {"Prefix": ""},
+                        "AbortIncompleteMultipartUpload": {"DaysAfterInitiation": 1},
+                    }
+                ]
+            },
         )
 
 

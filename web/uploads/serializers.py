@@ -29,6 +29,10 @@ def upload_as_dict(upload: Upload) -> dict[str, Any]:
         "created_at": _iso(upload.created_at),
         "expires_at": _iso(upload.expires_at),
         "completed_at": _iso(upload.completed_at),
+        "method": "multipart" if upload.is_multipart else "POST",
+        "part_size": upload.part_size,
+        "part_count": upload.part_count,
+        "last_modified": upload.file_last_modified,
         "url": upload_link(upload=upload) if complete else None,
         "download_url": reverse("uploads:file", args=[upload.id]) if complete else None,
     }

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
@@ -15,32 +14,27 @@ from django.utils import timezone
 
 from uploads import s3
 from uploads.checks import MAX_TICKET_SECONDS
-from uploads.errors import UploadConflict
+from uploads.errors import InvalidUpload, UploadConflict
 from uploads.keys import object_key
 from uploads.models import Upload
-from uploads.validation import UploadRequest, human_size
-
-
-@dataclass(frozen=True)
-class UploadTicket:
-    """How the browser sends the bytes: a POST form to `url` with `fields` then the file."""
-
-    method: str
-    url: str
-    fields: dict[str, str]
-
-    def as_dict(self) -> dict[str, Any]:
-        return {"method": self.method, "url": self.url, "fields": self.fields}
+from uploads.parts import part_count_for, part_length, part_size_for
+from uploads.validation import PartRequest, UploadRequest, human_size
 
 
 def ticket_seconds() -> int:
     return max(1, min(settings.UPLOAD_TICKET_EXPIRES, MAX_TICKET_SECONDS))
 
 
-def upload_start(*, owner: AbstractBaseUser, request: UploadRequest) -> tuple[Upload, UploadTicket]:
-    """Record a pending upload under a key of our choosing and sign a POST for exactly it."""
+def upload_start(
+    *, owner: AbstractBaseUser, request: UploadRequest
+) -> tuple[Upload, dict[str, Any]]:
+    """Record a pending upload under a key of our choosing and say how to send the bytes.
+
+    Small files get a presigned POST for exactly that key, type and size. Files above
+    UPLOAD_MULTIPART_THRESHOLD get a multipart upload, created on S3 here, whose parts are
+    signed one batch at a time by `upload_sign_parts`.
+    """
     upload_id = uuid.uuid4()
-    expires_in = ticket_seconds()
     upload = Upload(
         id=upload_id,
         owner=owner,
@@ -51,17 +45,96 @@ def upload_start(*, owner: AbstractBaseUser, request: UploadRequest) -> tuple[Up
         original_name=request.filename,
         content_type=request.content_type,
         size=request.size,
-        expires_at=timezone.now() + timedelta(seconds=expires_in),
+        file_last_modified=request.last_modified,
     )
+    if request.size > settings.UPLOAD_MULTIPART_THRESHOLD:
+        return upload, _start_multipart(upload)
+    expires_in = ticket_seconds()
+    upload.expires_at = timezone.now() + timedelta(seconds=expires_in)
     post = s3.presigned_post(
-        key=upload.key,
-        content_type=upload.content_type,
-        size=upload.size,
-        expires_in=expires_in,
+        key=upload.key, content_type=upload.content_type, size=upload.size, expires_in=expires_in
     )
     upload.full_clean()
     upload.save()
-    return upload, UploadTicket(method="POST", url=post["url"], fields=post["fields"])
+    return upload, {"method": "POST", "url": post["url"], "fields": post["fields"]}
+
+
+def _start_multipart(upload: Upload) -> dict[str, Any]:
+    upload.part_size = part_size_for(upload.size)
+    upload.part_count = part_count_for(upload.size, upload.part_size)
+    upload.expires_at = timezone.now() + timedelta(seconds=settings.UPLOAD_PENDING_MAX_AGE)
+    upload.full_clean(exclude=["multipart_upload_id"])
+    upload.multipart_upload_id = s3.create_multipart(
+        key=upload.key, content_type=upload.content_type
+    )
+    try:
+        upload.save()
+    except Exception:
+        s3.abort_multipart(key=upload.key, upload_id=upload.multipart_upload_id)
+        raise
+    return multipart_ticket(upload)
+
+
+def multipart_ticket(upload: Upload) -> dict[str, Any]:
+    return {
+        "method": "multipart",
+        "upload_id": upload.multipart_upload_id,
+        "part_size": upload.part_size,
+        "part_count": upload.part_count,
+        "parts_url": reverse("uploads:api-parts", args=[upload.id]),
+        "complete_url": reverse("uploads:api-complete", args=[upload.id]),
+    }
+
+
+def _require_pending_multipart(upload: Upload) -> None:
+    if not upload.is_multipart:
+        raise UploadConflict("This upload is sent in one piece; it has no parts.")
+    if upload.status != Upload.Status.PENDING:
+        raise UploadConflict(f"This upload is {upload.status}; its parts can no longer be sent.")
+
+
+def upload_sign_parts(*, upload: Upload, parts: list[PartRequest]) -> list[dict[str, Any]]:
+    """PUT URLs for parts of this upload's own key and S3 upload id, nothing else.
+
+    Whoever sends a part adds a Content-MD5 header with the digest of its bytes; S3 verifies it.
+    """
+    _require_pending_multipart(upload)
+    part_size, part_count = upload.part_plan()
+    expires_in = ticket_seconds()
+    signed = []
+    for part in parts:
+        if part.number > part_count:
+            raise InvalidUpload(
+                f"Part {part.number} does not exist: this upload has {part_count} parts.",
+                field="parts",
+            )
+        length = part_length(number=part.number, part_size=part_size, size=upload.size)
+        url = s3.presigned_part_url(
+            key=upload.key,
+            upload_id=upload.multipart_upload_id,
+            number=part.number,
+            length=length,
+            content_md5=part.content_md5,
+            expires_in=expires_in,
+        )
+        signed.append(
+            {
+                "part_number": part.number,
+                "url": url,
+                "size": length,
+                "signed_md5": part.content_md5 is not None,
+            }
+        )
+    return signed
+
+
+def upload_stored_parts(*, upload: Upload) -> list[s3.StoredPart]:
+    """The parts S3 already holds, so a resumed upload sends only the rest."""
+    _require_pending_multipart(upload)
+    parts = s3.list_parts(key=upload.key, upload_id=upload.multipart_upload_id)
+    if parts is None:
+        raise UploadConflict("Storage no longer knows this upload; start it again.")
+    return parts
 
 
 def upload_complete(*, upload: Upload) -> Upload:
@@ -79,6 +152,8 @@ def upload_complete(*, upload: Upload) -> Upload:
             raise UploadConflict(
                 f"This upload is {upload.status} and cannot be completed; start a new one."
             )
+        if upload.is_multipart:
+            _assemble_parts(upload)
         stored = s3.head_object(upload.key)
         if stored is None:
             raise UploadConflict(
@@ -93,6 +168,24 @@ def upload_complete(*, upload: Upload) -> Upload:
         upload.mark_failed(reason=problem)
         upload.save()
     raise UploadConflict(problem)
+
+
+def _assemble_parts(upload: Upload) -> None:
+    """Check the parts S3 holds (never the client's word for it) and join them."""
+    _, part_count = upload.part_plan()
+    parts = s3.list_parts(key=upload.key, upload_id=upload.multipart_upload_id)
+    if parts is None:
+        return  # already joined (or aborted): the HEAD that follows tells which
+    have = {part.number: part for part in parts}
+    missing = [n for n in range(1, part_count + 1) if n not in have]
+    if missing:
+        raise UploadConflict(
+            f"{len(missing)} of {part_count} parts have not arrived yet. Send them, then try again."
+        )
+    ordered = [have[n] for n in range(1, part_count + 1)]
+    if sum(part.size for part in ordered) != upload.size:
+        raise UploadConflict("The parts in storage do not add up to the announced size.")
+    s3.complete_multipart(key=upload.key, upload_id=upload.multipart_upload_id, parts=ordered)
 
 
 def _mismatch(upload: Upload, stored: s3.StoredObject) -> str | None:
@@ -118,7 +211,7 @@ def upload_cancel(*, upload: Upload) -> Upload:
         if upload.status == Upload.Status.COMPLETE:
             raise UploadConflict("This upload has already finished; delete it instead.")
         if upload.status == Upload.Status.PENDING:
-            s3.delete_object(upload.key)
+            _discard_bytes(upload)
             upload.mark_cancelled()
             upload.save()
     return upload
@@ -126,8 +219,34 @@ def upload_cancel(*, upload: Upload) -> Upload:
 
 def upload_delete(*, upload: Upload) -> None:
     """Remove the object, then the record; if S3 is unreachable both stay."""
-    s3.delete_object(upload.key)
+    if upload.status == Upload.Status.PENDING:
+        _discard_bytes(upload)
+    else:
+        s3.delete_object(upload.key)
     upload.delete()
+
+
+def _discard_bytes(upload: Upload) -> None:
+    """Everything a pending upload may have put on S3: its parts and any object."""
+    if upload.is_multipart:
+        s3.abort_multipart(key=upload.key, upload_id=upload.multipart_upload_id)
+    s3.delete_object(upload.key)
+
+
+def sweep_stale_uploads(*, older_than: timedelta) -> int:
+    """Abandon uploads left pending too long: free their parts and bytes, mark them failed."""
+    cutoff = timezone.now() - older_than
+    swept = 0
+    for upload in Upload.objects.filter(status=Upload.Status.PENDING, created_at__lt=cutoff):
+        with transaction.atomic():
+            locked = Upload.objects.select_for_update().get(pk=upload.pk)
+            if locked.status != Upload.Status.PENDING:
+                continue
+            _discard_bytes(locked)
+            locked.mark_failed(reason="Abandoned: the upload was never finished.")
+            locked.save()
+            swept += 1
+    return swept
 
 
 def upload_file_url(*, upload: Upload) -> str:

@@ -13,5 +13,6 @@ urlpatterns = [
     path("api/uploads/<str:upload_id>", api.upload_detail, name="api-upload"),
     path("api/uploads/<str:upload_id>/complete", api.upload_complete, name="api-complete"),
     path("api/uploads/<str:upload_id>/cancel", api.upload_cancel, name="api-cancel"),
+    path("api/uploads/<str:upload_id>/parts", api.upload_parts, name="api-parts"),
 ]
 urlpatterns.append(path("api/<path:rest>", api.unknown_endpoint, name="api-unknown"))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+import binascii
 from dataclasses import dataclass
 from typing import Any
 
@@ -20,6 +22,13 @@ class UploadRequest:
     content_type: str
     size: int
     visibility: str
+    last_modified: int | None = None
+
+
+@dataclass(frozen=True)
+class PartRequest:
+    number: int
+    content_md5: str | None = None
 
 
 def human_size(size: int) -> str:
@@ -43,7 +52,69 @@ def parse_upload_request(data: Any) -> UploadRequest:
         content_type=_content_type(data.get("content_type")),
         size=_size(data.get("size")),
         visibility=_visibility(data.get("visibility", Upload.Visibility.PRIVATE)),
+        last_modified=_last_modified(data.get("last_modified")),
     )
+
+
+MAX_PARTS_PER_REQUEST = 100
+
+
+def parse_part_requests(data: Any) -> list[PartRequest]:
+    """`{"part_numbers": [1, 2, …], "content_md5": {"1": "<base64 MD5>", …}}`.
+
+    `content_md5` is optional: a digest given here is signed into the part's URL, so S3
+    refuses any other bytes; without it the client sends its own Content-MD5 header, which
+    S3 verifies just the same.
+    """
+    if not isinstance(data, dict):
+        raise InvalidUpload("Send the part numbers as a JSON object.", field="part_numbers")
+    numbers = data.get("part_numbers")
+    if not isinstance(numbers, list) or not numbers:
+        raise InvalidUpload(
+            'List the parts to sign, e.g. {"part_numbers": [1, 2, 3]}.', field="part_numbers"
+        )
+    if len(numbers) > MAX_PARTS_PER_REQUEST:
+        raise InvalidUpload(
+            f"Ask for at most {MAX_PARTS_PER_REQUEST} parts at a time.", field="part_numbers"
+        )
+    for number in numbers:
+        if isinstance(number, bool) or not isinstance(number, int) or not 1 <= number <= 10_000:
+            raise InvalidUpload(
+                "Part numbers are whole numbers from 1 to 10000.", field="part_numbers"
+            )
+    if len(set(numbers)) != len(numbers):
+        raise InvalidUpload("Each part may be listed only once.", field="part_numbers")
+    digests = data.get("content_md5") or {}
+    if not isinstance(digests, dict):
+        raise InvalidUpload(
+            'content_md5 maps part numbers to digests, e.g. {"1": "…"}.', field="content_md5"
+        )
+    wanted = {str(number) for number in numbers}
+    for name, digest in digests.items():
+        if name not in wanted or not isinstance(digest, str) or not _is_base64_md5(digest):
+            raise InvalidUpload(
+                f"content_md5 for part {name} must be the base64 MD5 digest of a listed part.",
+                field="content_md5",
+            )
+    return [PartRequest(number=n, content_md5=digests.get(str(n))) for n in numbers]
+
+
+def _is_base64_md5(value: str) -> bool:
+    try:
+        return len(base64.b64decode(value, validate=True)) == 16
+    except (ValueError, binascii.Error):
+        return False
+
+
+def _last_modified(value: Any) -> int | None:
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise InvalidUpload(
+            "last_modified must be the file's modification time in milliseconds.",
+            field="last_modified",
+        )
+    return value
 
 
 def _filename(value: Any) -> str:

@@ -35,11 +35,13 @@ class Command(BaseCommand):
             s3.allow_public_bucket_policy()
             s3.put_public_read_policy()
             s3.put_cors(origins)
+            s3.put_lifecycle_rules()
         except StorageUnavailable as error:
             raise CommandError(
                 f"Cannot reach S3 at {settings.AWS_S3_ENDPOINT_URL or 'AWS'}: {error.__cause__}"
             ) from error
         self.stdout.write(
             f"Bucket {bucket}: {'created' if created else 'exists'}; public read on media/ and "
-            f"static/; uploads allowed from {', '.join(origins)}."
+            f"static/; uploads allowed from {', '.join(origins)}; unfinished multipart uploads "
+            "aborted after 1 day."
         )

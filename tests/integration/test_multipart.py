@@ -1,0 +1,243 @@
+"""Large files as S3 multipart uploads, through the API and the CLI client, on real SeaweedFS."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import subprocess
+import sys
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+import requests
+from django.core.management import call_command
+from django.utils import timezone
+
+from upload_client.client import LocalFile, UploadClient, UploadFailed, content_md5
+from uploads.models import Upload
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+MiB = 1024**2
+REPO = Path(__file__).resolve().parents[2]
+
+
+def make_file(path: Path, size: int) -> Path:
+    """Distinct bytes in every MiB, so a swapped or shifted part changes the result."""
+    block = os.urandom(MiB)
+    with open(path, "wb") as handle:
+        for index in range(size // MiB):
+            handle.write(index.to_bytes(8, "big") + block[8:])
+        handle.write(block[: size % MiB])
+    return path
+
+
+def sha256_of_file(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        while chunk := handle.read(MiB):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def sha256_of_object(client: Any, bucket: str, key: str) -> str:
+    digest = hashlib.sha256()
+    for chunk in client.get_object(Bucket=bucket, Key=key)["Body"].iter_chunks(MiB):
+        digest.update(chunk)
+    return digest.hexdigest()
+
+
+@pytest.fixture
+def app(live_server: Any, real_s3: Any, settings: Any, user: Any) -> UploadClient:
+    settings.UPLOAD_MULTIPART_THRESHOLD = 1 * MiB
+    client = UploadClient(live_server.url)
+    client.login("alice", "alice-password")
+    return client
+
+
+def test_200_mib_file_goes_up_in_parts_and_matches_byte_for_byte(
+    app: UploadClient, real_s3: Any, settings: Any, tmp_path: Path
+) -> None:
+    path = make_file(tmp_path / "big.mp4", 200 * MiB)
+
+    result = app.upload(path, visibility="public")
+
+    assert result["status"] == "complete"
+    assert result["method"] == "multipart"
+    assert sorted(app.parts_sent) == list(range(1, 26))  # 200 MiB in 8 MiB parts
+    bucket = settings.AWS_STORAGE_BUCKET_NAME
+    assert sha256_of_object(real_s3, bucket, result["key"]) == sha256_of_file(path)
+
+
+def test_part_with_wrong_bytes_is_rejected_by_s3(app: UploadClient, tmp_path: Path) -> None:
+    file = LocalFile.at(make_file(tmp_path / "clip.mp4", 20 * MiB))
+    upload = app.start(file, "private")
+    signed = app.sign(upload["id"], [1])[1]
+    good = file.read(0, signed["size"])
+    corrupt = b"X" + good[1:]
+
+    response = requests.put(
+        signed["url"], data=corrupt, headers={"Content-MD5": content_md5(good)}, timeout=30
+    )
+
+    assert response.status_code == 400
+    assert "BadDigest" in response.text
+    assert app.stored_parts(upload["id"]) == set()
+
+
+def test_signed_digest_refuses_other_bytes_even_with_a_matching_header(
+    app: UploadClient, tmp_path: Path
+) -> None:
+    file = LocalFile.at(make_file(tmp_path / "clip.mp4", 20 * MiB))
+    upload = app.start(file, "private")
+    good = file.read(0, 8 * MiB)
+    signed = app.api(
+        "POST",
+        f"/api/uploads/{upload['id']}/parts",
+        {"part_numbers": [1], "content_md5": {"1": content_md5(good)}},
+    )["parts"][0]
+    other = b"Y" * len(good)
+
+    response = requests.put(
+        signed["url"], data=other, headers={"Content-MD5": content_md5(other)}, timeout=30
+    )
+
+    assert response.status_code == 403
+
+
+def test_stopped_upload_resumes_sending_only_the_missing_parts(
+    live_server: Any, app: UploadClient, tmp_path: Path
+) -> None:
+    path = make_file(tmp_path / "clip.mp4", 40 * MiB)  # 5 parts
+    file = LocalFile.at(path)
+    upload = app.start(file, "private")
+    app.send_parts(file, upload, only=[1, 2])
+    later = UploadClient(live_server.url)  # a new process, after a restart
+    later.login("alice", "alice-password")
+
+    result = later.upload(path, visibility="private")
+
+    assert result["id"] == upload["id"]
+    assert result["status"] == "complete"
+    assert sorted(later.parts_sent) == [3, 4, 5]
+
+
+def test_complete_with_parts_missing_is_409_and_stays_pending(
+    app: UploadClient, tmp_path: Path
+) -> None:
+    file = LocalFile.at(make_file(tmp_path / "clip.mp4", 20 * MiB))
+    upload = app.start(file, "private")
+    app.send_parts(file, upload, only=[1])
+
+    with pytest.raises(UploadFailed, match="2 of 3 parts have not arrived"):
+        app.complete(upload["id"])
+
+    assert Upload.objects.get(id=upload["id"]).status == Upload.Status.PENDING
+
+
+def test_cancel_aborts_the_multipart_upload_and_leaves_no_parts(
+    app: UploadClient, real_s3: Any, settings: Any, tmp_path: Path
+) -> None:
+    file = LocalFile.at(make_file(tmp_path / "clip.mp4", 20 * MiB))
+    upload = app.start(file, "private")
+    app.send_parts(file, upload, only=[1, 2])
+
+    app.cancel(upload["id"])
+
+    in_progress = real_s3.list_multipart_uploads(Bucket=settings.AWS_STORAGE_BUCKET_NAME)
+    assert upload["upload"]["upload_id"] not in {
+        item["UploadId"] for item in in_progress.get("Uploads", [])
+    }
+    assert Upload.objects.get(id=upload["id"]).status == Upload.Status.CANCELLED
+
+
+def test_sweeper_removes_stale_uploads_and_keeps_fresh_ones(
+    app: UploadClient, tmp_path: Path
+) -> None:
+    file = LocalFile.at(make_file(tmp_path / "clip.mp4", 20 * MiB))
+    stale = app.start(file, "private")
+    app.send_parts(file, stale, only=[1])
+    fresh = app.start(file, "public")
+    app.send_parts(file, fresh, only=[1])
+    Upload.objects.filter(id=stale["id"]).update(created_at=timezone.now() - timedelta(days=2))
+
+    call_command("sweep_uploads", "--older-than", str(24 * 3600), verbosity=0)
+    call_command("sweep_uploads", "--older-than", str(24 * 3600), verbosity=0)  # repeatable
+
+    assert Upload.objects.get(id=stale["id"]).status == Upload.Status.FAILED
+    assert Upload.objects.get(id=fresh["id"]).status == Upload.Status.PENDING
+    assert app.stored_parts(fresh["id"]) == {1}
+    with pytest.raises(UploadFailed):
+        app.api("POST", f"/api/uploads/{stale['id']}/parts", {"part_numbers": [2]})
+
+
+def test_part_urls_of_another_users_upload_are_refused(
+    live_server: Any, app: UploadClient, other_user: Any, tmp_path: Path
+) -> None:
+    file = LocalFile.at(make_file(tmp_path / "clip.mp4", 20 * MiB))
+    upload = app.start(file, "private")
+    mallory = UploadClient(live_server.url)
+    mallory.login("mallory", "mallory-password")
+
+    with pytest.raises(UploadFailed, match="No such upload"):
+        mallory.sign(upload["id"], [1])
+
+
+def test_part_urls_are_only_ever_for_the_uploads_own_key(app: UploadClient, tmp_path: Path) -> None:
+    file = LocalFile.at(make_file(tmp_path / "clip.mp4", 20 * MiB))
+    upload = app.start(file, "private")
+
+    signed = app.api(
+        "POST",
+        f"/api/uploads/{upload['id']}/parts",
+        {"part_numbers": [1], "key": "media/evil.exe", "upload_id": "other"},
+    )["parts"][0]
+
+    assert f"/{upload['key']}?" in signed["url"]
+    assert f"uploadId={upload['upload']['upload_id']}" in signed["url"]
+
+
+def test_cli_uploads_a_file_and_prints_its_link(
+    live_server: Any, app: UploadClient, tmp_path: Path
+) -> None:
+    path = make_file(tmp_path / "clip.mp4", 20 * MiB)
+
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "upload_client",
+            "--url",
+            live_server.url,
+            "--user",
+            "alice",
+            "--public",
+            "--quiet",
+            str(path),
+        ],
+        cwd=REPO / "web",
+        env={**os.environ, "UPLOAD_PASSWORD": "alice-password"},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert "\tcomplete\t" in result.stdout
+    assert Upload.objects.get(original_name="clip.mp4").status == Upload.Status.COMPLETE
+
+
+def test_cli_help_documents_its_options() -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "upload_client", "--help"],
+        cwd=REPO / "web",
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+
+    for option in ("--url", "--user", "--public", "--parallel", "--no-resume", "UPLOAD_PASSWORD"):
+        assert option in result.stdout

@@ -1,0 +1,88 @@
+"""python -m upload_client: upload files from a terminal or a script, with resume."""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import os
+import sys
+import time
+
+from upload_client.client import Progress, UploadClient, UploadFailed
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        prog="python -m upload_client",
+        description="Upload files straight to S3 through the direct-upload app. Large files go "
+        "up in parallel parts and resume where they stopped if you run the same command again.",
+        epilog="The password comes from $UPLOAD_PASSWORD, or is asked for.",
+    )
+    parser.add_argument("files", nargs="+", metavar="FILE", help="files to upload")
+    parser.add_argument(
+        "--url",
+        default=os.environ.get("UPLOAD_URL", "http://127.0.0.1:8000"),
+        help="the app's address (default: $UPLOAD_URL or http://127.0.0.1:8000)",
+    )
+    parser.add_argument(
+        "--user",
+        default=os.environ.get("UPLOAD_USER", "demo"),
+        help="username (default: $UPLOAD_USER or demo)",
+    )
+    visibility = parser.add_mutually_exclusive_group()
+    visibility.add_argument("--public", action="store_true", help="anyone with the link can open")
+    visibility.add_argument("--private", action="store_true", help="only you (the default)")
+    parser.add_argument(
+        "--parallel", type=int, default=4, help="parts sent at once for large files (default 4)"
+    )
+    parser.add_argument(
+        "--no-resume", action="store_true", help="start over even if an unfinished upload exists"
+    )
+    parser.add_argument("--quiet", action="store_true", help="no progress, only results")
+    return parser.parse_args(argv)
+
+
+def progress_printer(name: str, quiet: bool) -> Progress:
+    started = time.monotonic()
+
+    def show(sent: int, total: int) -> None:
+        if quiet:
+            return
+        elapsed = max(time.monotonic() - started, 1e-6)
+        percent = 100 * sent // max(total, 1)
+        rate = sent / elapsed / 1024**2
+        print(f"\r{name}: {percent:3d} % ({rate:.1f} MiB/s)", end="", file=sys.stderr, flush=True)
+
+    return show
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    password = os.environ.get("UPLOAD_PASSWORD") or getpass.getpass(f"Password for {args.user}: ")
+    client = UploadClient(args.url, parallel=args.parallel)
+    try:
+        client.login(args.user, password)
+    except UploadFailed as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    failures = 0
+    for path in args.files:
+        try:
+            upload = client.upload(
+                path,
+                visibility="public" if args.public else "private",
+                resume=not args.no_resume,
+                progress=progress_printer(os.path.basename(path), args.quiet),
+            )
+        except (UploadFailed, OSError) as error:
+            failures += 1
+            print(f"\n{path}: failed: {error}", file=sys.stderr)
+            continue
+        if not args.quiet:
+            print(file=sys.stderr)
+        print(f"{path}\t{upload['status']}\t{args.url.rstrip('/')}{upload['download_url']}")
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

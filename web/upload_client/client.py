@@ -1,0 +1,264 @@
+"""Upload files straight to S3 through the app's API: log in, ask for a ticket, send, complete.
+
+Small files go up as one presigned POST; large ones as parallel multipart parts, each with a
+Content-MD5 that S3 verifies, retried with backoff, re-signed when a URL expires, and resumed
+when the same file (name, size, modification time) was left half-sent.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import mimetypes
+import os
+import threading
+import time
+from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import requests
+
+SIGN_BATCH = 100
+PART_ATTEMPTS = 5
+
+Progress = Callable[[int, int], None]  # (bytes sent, total bytes)
+
+
+class UploadFailed(Exception):
+    """The API or S3 refused; the message is meant for a person."""
+
+
+@dataclass
+class LocalFile:
+    path: Path
+    name: str
+    size: int
+    content_type: str
+    last_modified: int  # ms, like the browser's File.lastModified
+
+    @classmethod
+    def at(cls, path: str | Path, content_type: str | None = None) -> LocalFile:
+        path = Path(path)
+        stat = path.stat()
+        guessed = content_type or mimetypes.guess_type(path.name)[0] or ""
+        return cls(
+            path=path,
+            name=path.name,
+            size=stat.st_size,
+            content_type=guessed,
+            last_modified=int(stat.st_mtime * 1000),
+        )
+
+    def read(self, offset: int, length: int) -> bytes:
+        with open(self.path, "rb") as handle:
+            return os.pread(handle.fileno(), length, offset)
+
+
+def content_md5(data: bytes) -> str:
+    return base64.b64encode(hashlib.md5(data, usedforsecurity=False).digest()).decode()
+
+
+class UploadClient:
+    def __init__(self, base_url: str, *, parallel: int = 4, timeout: float = 60.0) -> None:
+        self.base_url = base_url.rstrip("/")
+        self.parallel = parallel
+        self.timeout = timeout
+        self.session = requests.Session()
+        self._s3 = threading.local()
+        self.parts_sent: list[int] = []  # part numbers PUT to S3 by this client, in order
+
+    # --- The app's API ----------------------------------------------------------------------
+
+    def login(self, username: str, password: str) -> None:
+        login_url = f"{self.base_url}/accounts/login/"
+        self.session.get(login_url, timeout=self.timeout).raise_for_status()
+        response = self.session.post(
+            login_url,
+            data={
+                "username": username,
+                "password": password,
+                "csrfmiddlewaretoken": self.session.cookies["csrftoken"],
+            },
+            headers={"Referer": login_url},
+            timeout=self.timeout,
+            allow_redirects=False,
+        )
+        if response.status_code != 302:
+            raise UploadFailed("Login failed: check the username and password.")
+
+    def api(self, method: str, path: str, body: Any = None) -> Any:
+        response = self.session.request(
+            method,
+            f"{self.base_url}{path}",
+            json=body,
+            headers={
+                "X-CSRFToken": self.session.cookies.get("csrftoken", ""),
+                "Referer": f"{self.base_url}/",
+            },
+            timeout=self.timeout,
+        )
+        if response.status_code == 204:
+            return None
+        try:
+            data = response.json()
+        except ValueError:
+            raise UploadFailed(f"The app answered HTTP {response.status_code}.") from None
+        if not response.ok:
+            raise UploadFailed(data.get("error") or f"HTTP {response.status_code}")
+        return data
+
+    def start(self, file: LocalFile, visibility: str) -> dict[str, Any]:
+        return self.api(
+            "POST",
+            "/api/uploads",
+            {
+                "filename": file.name,
+                "content_type": file.content_type,
+                "size": file.size,
+                "visibility": visibility,
+                "last_modified": file.last_modified,
+            },
+        )
+
+    def find_resumable(self, file: LocalFile, visibility: str) -> dict[str, Any] | None:
+        pending = self.api("GET", "/api/uploads?status=pending")["uploads"]
+        for upload in pending:
+            if (
+                upload["method"] == "multipart"
+                and upload["filename"] == file.name
+                and upload["size"] == file.size
+                and upload["last_modified"] == file.last_modified
+                and upload["visibility"] == visibility
+            ):
+                return upload
+        return None
+
+    def complete(self, upload_id: str) -> dict[str, Any]:
+        return self.api("POST", f"/api/uploads/{upload_id}/complete")
+
+    def cancel(self, upload_id: str) -> dict[str, Any]:
+        return self.api("POST", f"/api/uploads/{upload_id}/cancel")
+
+    # --- Whole uploads ----------------------------------------------------------------------
+
+    def upload(
+        self,
+        path: str | Path,
+        *,
+        visibility: str = "private",
+        resume: bool = True,
+        progress: Progress | None = None,
+        content_type: str | None = None,
+    ) -> dict[str, Any]:
+        """Upload one file; returns the completed upload as the API describes it."""
+        file = LocalFile.at(path, content_type)
+        report = progress or (lambda sent, total: None)
+        upload = self.find_resumable(file, visibility) if resume else None
+        if upload is None:
+            upload = self.start(file, visibility)
+        if upload["method"] == "POST":
+            self._post(file, upload["upload"], report)
+        else:
+            self.send_parts(file, upload, report=report)
+        return self.complete(upload["id"])
+
+    def _post(self, file: LocalFile, ticket: dict[str, Any], report: Progress) -> None:
+        with open(file.path, "rb") as handle:
+            response = requests.post(
+                ticket["url"],
+                data=ticket["fields"],
+                files={"file": (file.name, handle, file.content_type)},
+                timeout=self.timeout,
+            )
+        if response.status_code not in (200, 201, 204):
+            raise UploadFailed(f"Storage refused the file: {_s3_error(response)}")
+        report(file.size, file.size)
+
+    # --- Multipart --------------------------------------------------------------------------
+
+    def stored_parts(self, upload_id: str) -> set[int]:
+        listing = self.api("GET", f"/api/uploads/{upload_id}/parts")
+        return {part["part_number"] for part in listing["parts"]}
+
+    def sign(self, upload_id: str, numbers: list[int]) -> dict[int, dict[str, Any]]:
+        signed = self.api("POST", f"/api/uploads/{upload_id}/parts", {"part_numbers": numbers})[
+            "parts"
+        ]
+        return {part["part_number"]: part for part in signed}
+
+    def send_parts(
+        self,
+        file: LocalFile,
+        upload: dict[str, Any],
+        *,
+        only: Iterable[int] | None = None,
+        report: Progress | None = None,
+    ) -> None:
+        """Send the parts S3 does not hold yet (or just `only`), `parallel` at a time."""
+        part_size, count = upload["part_size"], upload["part_count"]
+        have = self.stored_parts(upload["id"])
+        wanted = list(only) if only is not None else range(1, count + 1)
+        missing = [n for n in wanted if n not in have]
+        sent_bytes = sum(_length(n, part_size, file.size) for n in have)
+        lock = threading.Lock()
+        report = report or (lambda sent, total: None)
+        report(sent_bytes, file.size)
+
+        def send(number: int, signed: dict[str, Any]) -> None:
+            nonlocal sent_bytes
+            self._put_part(file, upload["id"], number, part_size, signed)
+            with lock:
+                sent_bytes += _length(number, part_size, file.size)
+                self.parts_sent.append(number)
+                report(sent_bytes, file.size)
+
+        with ThreadPoolExecutor(self.parallel) as pool:
+            for start in range(0, len(missing), SIGN_BATCH):
+                batch = missing[start : start + SIGN_BATCH]
+                urls = self.sign(upload["id"], batch)
+                # Leave the pool's queue short so URLs are fresh when used.
+                for future in [pool.submit(send, n, urls[n]) for n in batch]:
+                    future.result()
+
+    def _put_part(
+        self, file: LocalFile, upload_id: str, number: int, part_size: int, signed: dict[str, Any]
+    ) -> None:
+        data = file.read((number - 1) * part_size, signed["size"])
+        headers = {"Content-MD5": content_md5(data)}
+        for attempt in range(1, PART_ATTEMPTS + 1):
+            try:
+                response = self._s3_session().put(
+                    signed["url"], data=data, headers=headers, timeout=self.timeout
+                )
+            except requests.RequestException as error:
+                if attempt == PART_ATTEMPTS:
+                    raise UploadFailed(f"Part {number}: the connection failed ({error}).") from None
+            else:
+                if response.ok:
+                    return
+                message = _s3_error(response)
+                if response.status_code == 403 and "expired" in message.lower():
+                    signed = self.sign(upload_id, [number])[number]
+                    continue
+                if response.status_code < 500 or attempt == PART_ATTEMPTS:
+                    raise UploadFailed(f"Part {number} was refused by storage: {message}")
+            time.sleep(min(8.0, 0.5 * 2**attempt))
+
+    def _s3_session(self) -> requests.Session:
+        if not hasattr(self._s3, "session"):
+            self._s3.session = requests.Session()
+        return self._s3.session
+
+
+def _length(number: int, part_size: int, size: int) -> int:
+    return min(part_size, size - (number - 1) * part_size)
+
+
+def _s3_error(response: requests.Response) -> str:
+    text = response.text
+    code = text.partition("<Code>")[2].partition("</Code>")[0]
+    message = text.partition("<Message>")[2].partition("</Message>")[0]
+    return f"{code}: {message}" if code else f"HTTP {response.status_code}"

@@ -1,0 +1,36 @@
+"""Multipart arithmetic (pure functions): how a file is cut into S3 parts.
+
+S3 allows at most 10,000 parts of at most 5 GiB each (all but the last at least 5 MiB), and
+objects up to 5 TiB. Parts of max(8 MiB, ceil(size / 10,000)) stay within all three limits.
+"""
+
+from __future__ import annotations
+
+import math
+
+MiB = 1024**2
+GiB = 1024**3
+TiB = 1024**4
+
+MIN_PART_SIZE = 8 * MiB
+MAX_PARTS = 10_000
+MAX_PART_SIZE = 5 * GiB
+MAX_OBJECT_SIZE = 5 * TiB
+
+
+def part_size_for(size: int) -> int:
+    if not 0 < size <= MAX_OBJECT_SIZE:
+        raise ValueError(f"An S3 object holds 1 byte to 5 TiB, not {size}.")
+    return max(MIN_PART_SIZE, math.ceil(size / MAX_PARTS))
+
+
+def part_count_for(size: int, part_size: int) -> int:
+    return math.ceil(size / part_size)
+
+
+def part_length(*, number: int, part_size: int, size: int) -> int:
+    """Bytes in part `number` (1-based): the last part holds the remainder."""
+    count = part_count_for(size, part_size)
+    if not 1 <= number <= count:
+        raise ValueError(f"Part {number} is outside 1..{count}.")
+    return size - part_size * (count - 1) if number == count else part_size
