@@ -24,13 +24,18 @@ MiB = 1024**2
 REPO = Path(__file__).resolve().parents[2]
 
 
+MP4_HEADER = b"\x00\x00\x00\x18ftypisom"
+
+
 def make_file(path: Path, size: int) -> Path:
-    """Distinct bytes in every MiB, so a swapped or shifted part changes the result."""
+    """An MP4-looking file with distinct bytes in every MiB, so a swapped part shows."""
     block = os.urandom(MiB)
     with open(path, "wb") as handle:
         for index in range(size // MiB):
-            handle.write(index.to_bytes(8, "big") + block[8:])
+            handle.write(index.to_bytes(16, "big") + block[16:])
         handle.write(block[: size % MiB])
+        handle.seek(0)
+        handle.write(MP4_HEADER)
     return path
 
 

@@ -14,6 +14,7 @@ from uploads.models import Upload
 pytestmark = pytest.mark.django_db
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 200
+PDF = b"%PDF-1.7\n%%EOF\n"
 
 
 def start_upload(api: Any, **overrides: Any) -> dict[str, Any]:
@@ -51,9 +52,13 @@ def test_public_url_serves_the_bytes_without_a_signature(api: Any, real_s3: Any)
 
 def test_private_file_opens_through_the_signed_redirect(api: Any, real_s3: Any) -> None:
     ticket = start_upload(
-        api, visibility="private", filename="report.pdf", content_type="application/pdf", size=4
+        api,
+        visibility="private",
+        filename="report.pdf",
+        content_type="application/pdf",
+        size=len(PDF),
     )
-    post_to_s3(ticket["upload"], b"%PDF")
+    post_to_s3(ticket["upload"], PDF)
     post_json(api, f"/api/uploads/{ticket['id']}/complete")
 
     redirect = api.get(f"/files/{ticket['id']}")
@@ -61,7 +66,7 @@ def test_private_file_opens_through_the_signed_redirect(api: Any, real_s3: Any) 
 
     assert redirect.status_code == 302
     assert "X-Amz-Signature=" in redirect["Location"]
-    assert response.content == b"%PDF"
+    assert response.content == PDF
     assert "report.pdf" in response.headers["Content-Disposition"]
 
 

@@ -10,19 +10,21 @@ from uploads.models import Upload
 
 pytestmark = pytest.mark.django_db
 
+PNG = b"\x89PNG\r\n\x1a\n"
+
 
 def start(api: Client, **changes: Any) -> dict[str, Any]:
     payload = {
         "filename": "cat.png",
         "content_type": "image/png",
-        "size": 4,
+        "size": len(PNG),
         "visibility": "public",
         **changes,
     }
     return post_json(api, "/api/uploads", payload).json()
 
 
-def put(s3: Any, key: str, body: bytes = b"\x89PNG", content_type: str = "image/png") -> None:
+def put(s3: Any, key: str, body: bytes = PNG, content_type: str = "image/png") -> None:
     s3.put_object(Bucket="test-uploads", Key=key, Body=body, ContentType=content_type)
 
 
@@ -39,7 +41,7 @@ def test_complete_marks_a_matching_object_complete(api: Client, moto_s3: Any) ->
     body = response.json()
     assert response.status_code == 200
     assert body["status"] == "complete"
-    assert (body["size"], body["content_type"], body["visibility"]) == (4, "image/png", "public")
+    assert (body["size"], body["content_type"], body["visibility"]) == (8, "image/png", "public")
     assert body["url"] == f"https://test-uploads.s3.us-east-1.amazonaws.com/{ticket['key']}"
     upload = Upload.objects.get(id=ticket["id"])
     assert upload.completed_at is not None
@@ -80,13 +82,13 @@ def test_complete_after_a_late_arrival_succeeds(api: Client, moto_s3: Any) -> No
 
 
 def test_object_of_another_size_is_deleted_and_the_upload_failed(api: Client, moto_s3: Any) -> None:
-    ticket = start(api, size=4)
-    put(moto_s3, ticket["key"], body=b"\x89PNG and more")
+    ticket = start(api)
+    put(moto_s3, ticket["key"], body=PNG + b" and more")
 
     response = complete(api, ticket["id"])
 
     assert response.status_code == 409
-    assert "not the 4 bytes that was announced" in response.json()["error"]
+    assert "not the 8 bytes that was announced" in response.json()["error"]
     assert Upload.objects.get(id=ticket["id"]).status == Upload.Status.FAILED
     assert moto_s3.list_objects_v2(Bucket="test-uploads").get("KeyCount") == 0
 

@@ -80,6 +80,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "uploads.middleware.ContentSecurityPolicyMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -106,6 +107,14 @@ if _default_database_url == DATABASE_URL:
     DATA_DIR.mkdir(exist_ok=True)
 DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# Rate limits count in this cache. The default is per process; with several gunicorn workers
+# point DJANGO_CACHE_BACKEND/DJANGO_CACHE_LOCATION at a shared cache (Redis, memcached).
+CACHES = {
+    "default": {
+        "BACKEND": env_str("DJANGO_CACHE_BACKEND", "django.core.cache.backends.locmem.LocMemCache"),
+        "LOCATION": env_str("DJANGO_CACHE_LOCATION", "uploads"),
+    }
+}
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -156,6 +165,12 @@ S3_CORS_ORIGINS = env_list(
 UPLOAD_MAX_SIZE = env_int("UPLOAD_MAX_SIZE", 10 * 1024**3)
 # Files larger than this go up as S3 multipart uploads (parallel, resumable parts).
 UPLOAD_MULTIPART_THRESHOLD = env_int("UPLOAD_MULTIPART_THRESHOLD", 64 * 1024**2)
+# Abuse limits per user: requests per minute (0 = off) and quotas in bytes / uploads.
+UPLOAD_CREATE_RATE_PER_MINUTE = env_int("UPLOAD_CREATE_RATE_PER_MINUTE", 120)
+UPLOAD_SIGN_RATE_PER_MINUTE = env_int("UPLOAD_SIGN_RATE_PER_MINUTE", 600)
+UPLOAD_QUOTA_BYTES = env_int("UPLOAD_QUOTA_BYTES", 100 * 1024**3)
+UPLOAD_QUOTA_PENDING_BYTES = env_int("UPLOAD_QUOTA_PENDING_BYTES", 50 * 1024**3)
+UPLOAD_QUOTA_PENDING_COUNT = env_int("UPLOAD_QUOTA_PENDING_COUNT", 200)
 # Pending uploads older than this are swept (`manage.py sweep_uploads`).
 UPLOAD_PENDING_MAX_AGE = env_int("UPLOAD_PENDING_MAX_AGE", 24 * 3600)
 UPLOAD_ALLOWED_CONTENT_TYPES = env_list(

@@ -11,7 +11,7 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse, JsonResponse
 
 from uploads import selectors, services
-from uploads.errors import InvalidUpload, UploadError
+from uploads.errors import InvalidUpload, RateLimited, UploadError
 from uploads.models import Upload
 from uploads.serializers import upload_as_dict
 from uploads.validation import parse_part_requests, parse_upload_request
@@ -44,7 +44,10 @@ def api_view(handlers: dict[str, Handler]) -> Callable[..., HttpResponse]:
         except UploadError as error:
             if error.status >= 500:
                 logger.warning("Upload API %s: %s", request.path, error.__cause__ or error)
-            return error_response(error.status, error.message, error.field)
+            response = error_response(error.status, error.message, error.field)
+            if isinstance(error, RateLimited):
+                response["Retry-After"] = str(error.retry_after)
+            return response
 
     return view
 

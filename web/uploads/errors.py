@@ -33,3 +33,15 @@ class StorageUnavailable(UploadError):
     default_message = (
         "File storage cannot be reached right now. Nothing was lost; please try again shortly."
     )
+
+
+class QuotaExceeded(UploadError):
+    status = 413
+
+
+class RateLimited(UploadError):
+    status = 429
+
+    def __init__(self, *, retry_after: int) -> None:
+        self.retry_after = retry_after
+        super().__init__(f"Too many requests. Please wait {retry_after} seconds, then try again.")

@@ -12,7 +12,7 @@ import functools
 import json
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 import boto3
 from botocore.config import Config
@@ -111,12 +111,22 @@ class _translate_outage:
 # --- Browser-facing URLs ----------------------------------------------------------------------
 
 
-def presigned_post(*, key: str, content_type: str, size: int, expires_in: int) -> dict[str, Any]:
-    """A POST policy for exactly this key, this Content-Type and exactly `size` bytes."""
-    fields = {"Content-Type": content_type, "success_action_status": "201"}
+def presigned_post(
+    *,
+    key: str,
+    content_type: str,
+    size: int,
+    expires_in: int,
+    extra_fields: dict[str, str] | None = None,
+) -> dict[str, Any]:
+    """A POST policy for exactly this key, this Content-Type and exactly `size` bytes.
+
+    `extra_fields` (e.g. Cache-Control, Content-Disposition) are pinned to their exact values
+    too, so the stored object carries them whatever the browser sends.
+    """
+    fields = {"Content-Type": content_type, "success_action_status": "201", **(extra_fields or {})}
     conditions: list[Any] = [
-        {"Content-Type": content_type},
-        {"success_action_status": "201"},
+        *({name: value} for name, value in fields.items()),
         ["content-length-range", size, size],
     ]
     return signing_client().generate_presigned_post(
@@ -124,13 +134,40 @@ def presigned_post(*, key: str, content_type: str, size: int, expires_in: int) -
     )
 
 
-def signed_get_url(*, key: str, expires_in: int, download_name: str | None = None) -> str:
+def signed_get_url(
+    *,
+    key: str,
+    expires_in: int,
+    download_name: str | None = None,
+    attachment: bool = False,
+) -> str:
+    """A short-lived GET URL. `attachment` forces a download with a harmless type."""
     params: dict[str, str] = {"Bucket": _bucket(), "Key": key}
     if download_name is not None:
-        params["ResponseContentDisposition"] = content_disposition(download_name)
+        disposition = "attachment" if attachment else "inline"
+        params["ResponseContentDisposition"] = content_disposition(download_name, disposition)
+    if attachment:
+        params["ResponseContentType"] = "application/octet-stream"
     return signing_client().generate_presigned_url(
         "get_object", Params=params, ExpiresIn=expires_in
     )
+
+
+def browser_origins() -> list[str]:
+    """Origins a page must let the browser talk to: uploads, public files, signed links."""
+    sample_post = presigned_post(key="media/x", content_type="text/plain", size=1, expires_in=60)
+    urls = [
+        sample_post["url"],
+        public_url("media/x"),
+        signed_get_url(key="private/x", expires_in=60),
+    ]
+    origins = []
+    for url in urls:
+        parts = urlsplit(url)
+        origin = f"{parts.scheme}://{parts.netloc}"
+        if origin not in origins:
+            origins.append(origin)
+    return origins
 
 
 def presigned_part_url(
@@ -202,16 +239,29 @@ def head_object(key: str) -> StoredObject | None:
     )
 
 
+def read_head(key: str, length: int) -> bytes:
+    """The first `length` bytes of an object (a ranged GET), to check what it really is."""
+    with _translate_outage():
+        response = client().get_object(Bucket=_bucket(), Key=key, Range=f"bytes=0-{length - 1}")
+        return response["Body"].read(length)
+
+
 def delete_object(key: str) -> None:
     """Delete `key`; deleting what is already gone is not an error."""
     with _translate_outage():
         client().delete_object(Bucket=_bucket(), Key=key)
 
 
-def create_multipart(*, key: str, content_type: str) -> str:
+_HEADER_PARAMS = {"Cache-Control": "CacheControl", "Content-Disposition": "ContentDisposition"}
+
+
+def create_multipart(
+    *, key: str, content_type: str, extra_headers: dict[str, str] | None = None
+) -> str:
+    params = {_HEADER_PARAMS[name]: value for name, value in (extra_headers or {}).items()}
     with _translate_outage():
         response = client().create_multipart_upload(
-            Bucket=_bucket(), Key=key, ContentType=content_type
+            Bucket=_bucket(), Key=key, ContentType=content_type, **params
         )
     return response["UploadId"]
 

@@ -12,12 +12,13 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from uploads import s3
+from uploads import limits, s3
 from uploads.checks import MAX_TICKET_SECONDS
 from uploads.errors import InvalidUpload, UploadConflict
 from uploads.keys import object_key
 from uploads.models import Upload
 from uploads.parts import part_count_for, part_length, part_size_for
+from uploads.sniffing import SNIFF_BYTES, content_matches, is_active_content
 from uploads.validation import PartRequest, UploadRequest, human_size
 
 
@@ -34,6 +35,10 @@ def upload_start(
     UPLOAD_MULTIPART_THRESHOLD get a multipart upload, created on S3 here, whose parts are
     signed one batch at a time by `upload_sign_parts`.
     """
+    limits.check_rate(
+        scope="create", user_id=owner.pk, per_minute=settings.UPLOAD_CREATE_RATE_PER_MINUTE
+    )
+    limits.check_quota(user_id=owner.pk, size=request.size)
     upload_id = uuid.uuid4()
     upload = Upload(
         id=upload_id,
@@ -52,11 +57,27 @@ def upload_start(
     expires_in = ticket_seconds()
     upload.expires_at = timezone.now() + timedelta(seconds=expires_in)
     post = s3.presigned_post(
-        key=upload.key, content_type=upload.content_type, size=upload.size, expires_in=expires_in
+        key=upload.key,
+        content_type=upload.content_type,
+        size=upload.size,
+        expires_in=expires_in,
+        extra_fields=stored_headers(upload),
     )
     upload.full_clean()
     upload.save()
     return upload, {"method": "POST", "url": post["url"], "fields": post["fields"]}
+
+
+def stored_headers(upload: Upload) -> dict[str, str]:
+    """Headers the object keeps on S3. Keys are unique per upload, so public ones never change."""
+    headers = {
+        "Cache-Control": (
+            "public, max-age=31536000, immutable" if upload.is_public else "private, max-age=300"
+        )
+    }
+    if is_active_content(upload.content_type):
+        headers["Content-Disposition"] = "attachment"
+    return headers
 
 
 def _start_multipart(upload: Upload) -> dict[str, Any]:
@@ -65,7 +86,7 @@ def _start_multipart(upload: Upload) -> dict[str, Any]:
     upload.expires_at = timezone.now() + timedelta(seconds=settings.UPLOAD_PENDING_MAX_AGE)
     upload.full_clean(exclude=["multipart_upload_id"])
     upload.multipart_upload_id = s3.create_multipart(
-        key=upload.key, content_type=upload.content_type
+        key=upload.key, content_type=upload.content_type, extra_headers=stored_headers(upload)
     )
     try:
         upload.save()
@@ -99,6 +120,9 @@ def upload_sign_parts(*, upload: Upload, parts: list[PartRequest]) -> list[dict[
     Whoever sends a part adds a Content-MD5 header with the digest of its bytes; S3 verifies it.
     """
     _require_pending_multipart(upload)
+    limits.check_rate(
+        scope="sign", user_id=upload.owner_id, per_minute=settings.UPLOAD_SIGN_RATE_PER_MINUTE
+    )
     part_size, part_count = upload.part_plan()
     expires_in = ticket_seconds()
     signed = []
@@ -159,7 +183,7 @@ def upload_complete(*, upload: Upload) -> Upload:
             raise UploadConflict(
                 "The file has not arrived in storage yet. Send it first, then try again."
             )
-        problem = _mismatch(upload, stored)
+        problem = _mismatch(upload, stored) or _wrong_contents(upload)
         if problem is None:
             upload.mark_complete(etag=stored.etag)
             upload.save()
@@ -202,6 +226,16 @@ def _mismatch(upload: Upload, stored: s3.StoredObject) -> str | None:
             f"{upload.content_type}. It was removed; please upload it again."
         )
     return None
+
+
+def _wrong_contents(upload: Upload) -> str | None:
+    head = s3.read_head(upload.key, SNIFF_BYTES)
+    if content_matches(upload.content_type, head):
+        return None
+    return (
+        f"The file's contents are not those of a {upload.content_type} file. "
+        "It was removed. Check that you picked the right file."
+    )
 
 
 def upload_cancel(*, upload: Upload) -> Upload:
@@ -250,18 +284,24 @@ def sweep_stale_uploads(*, older_than: timedelta) -> int:
 
 
 def upload_file_url(*, upload: Upload) -> str:
-    """Where the owner's browser fetches the file: public URL, or a short-lived signed one."""
-    if upload.is_public:
+    """Where the owner's browser fetches the file: public URL, or a short-lived signed one.
+
+    Types that can run script (HTML, SVG, XML) always go through a signed URL that forces a
+    download with a harmless type, never inline from the bucket's origin.
+    """
+    active = is_active_content(upload.content_type)
+    if upload.is_public and not active:
         return s3.public_url(upload.key)
     return s3.signed_get_url(
         key=upload.key,
         expires_in=settings.SIGNED_URL_EXPIRES,
         download_name=upload.original_name,
+        attachment=active,
     )
 
 
 def upload_link(*, upload: Upload) -> str:
     """A stable link for the UI and API: the public URL, or the app's gate for private files."""
-    if upload.is_public:
+    if upload.is_public and not is_active_content(upload.content_type):
         return s3.public_url(upload.key)
     return reverse("uploads:file", args=[upload.id])

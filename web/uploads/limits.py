@@ -1,0 +1,58 @@
+"""Per-user abuse limits: request rates (Django's cache) and storage quotas (the database)."""
+
+from __future__ import annotations
+
+import time
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db.models import Count, Q, Sum
+
+from uploads.errors import QuotaExceeded, RateLimited
+from uploads.models import Upload
+from uploads.validation import human_size
+
+WINDOW_SECONDS = 60
+
+
+def check_rate(*, scope: str, user_id: int, per_minute: int) -> None:
+    """A fixed one-minute window per user and scope; over the limit → RateLimited."""
+    if per_minute <= 0:
+        return
+    now = time.time()
+    window = int(now // WINDOW_SECONDS)
+    key = f"uploads:rate:{scope}:{user_id}:{window}"
+    cache.add(key, 0, timeout=WINDOW_SECONDS * 2)
+    try:
+        count = cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, timeout=WINDOW_SECONDS * 2)
+        count = 1
+    if count > per_minute:
+        retry_after = max(1, int((window + 1) * WINDOW_SECONDS - now) + 1)
+        raise RateLimited(retry_after=retry_after)
+
+
+def check_quota(*, user_id: int, size: int) -> None:
+    """Refuse a new upload of `size` bytes that would pass any of the user's quotas."""
+    usage = Upload.objects.filter(owner_id=user_id).aggregate(
+        stored=Sum("size", filter=Q(status=Upload.Status.COMPLETE), default=0),
+        pending=Sum("size", filter=Q(status=Upload.Status.PENDING), default=0),
+        pending_count=Count("id", filter=Q(status=Upload.Status.PENDING)),
+    )
+    if usage["pending_count"] + 1 > settings.UPLOAD_QUOTA_PENDING_COUNT:
+        raise QuotaExceeded(
+            f"You have {usage['pending_count']} unfinished uploads, the most allowed. "
+            "Let them finish or cancel some first."
+        )
+    if usage["pending"] + size > settings.UPLOAD_QUOTA_PENDING_BYTES:
+        raise QuotaExceeded(
+            f"Uploads in progress would exceed {human_size(settings.UPLOAD_QUOTA_PENDING_BYTES)}. "
+            "Wait for some to finish, then try again."
+        )
+    if usage["stored"] + size > settings.UPLOAD_QUOTA_BYTES:
+        free = max(0, settings.UPLOAD_QUOTA_BYTES - usage["stored"])
+        raise QuotaExceeded(
+            f"Not enough space: this file is {human_size(size)} and you have {human_size(free)} "
+            f"left of {human_size(settings.UPLOAD_QUOTA_BYTES)}. Delete some files first."
+        )
