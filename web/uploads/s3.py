@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import json
+import time
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote, urlsplit
@@ -76,6 +77,7 @@ def _forget_clients(*, setting: str, **kwargs: Any) -> None:
     if setting.startswith("AWS_"):
         client.cache_clear()
         signing_client.cache_clear()
+        _last_reachable.clear()
 
 
 def _bucket() -> str:
@@ -220,6 +222,28 @@ def public_url(key: str) -> str:
 
 
 # --- Server-side calls ------------------------------------------------------------------------
+
+REACHABILITY_TTL = 5.0
+_last_reachable: dict[tuple[str | None, str], float] = {}
+
+
+def ensure_reachable() -> None:
+    """Fail fast (StorageUnavailable) when S3 cannot be reached, checked at most every 5 s.
+
+    Signing a POST is offline; without this a ticket would be issued that cannot be used.
+    """
+    target = (settings.AWS_S3_ENDPOINT_URL, _bucket())
+    now = time.monotonic()
+    if now - _last_reachable.get(target, -REACHABILITY_TTL) < REACHABILITY_TTL:
+        return
+    with _translate_outage():
+        try:
+            client().head_bucket(Bucket=_bucket())
+        except ClientError as error:
+            status = error.response.get("ResponseMetadata", {}).get("HTTPStatusCode", 0)
+            if status >= 500:
+                raise
+    _last_reachable[target] = now
 
 
 def head_object(key: str) -> StoredObject | None:

@@ -39,6 +39,7 @@ def upload_start(
         scope="create", user_id=owner.pk, per_minute=settings.UPLOAD_CREATE_RATE_PER_MINUTE
     )
     limits.check_quota(user_id=owner.pk, size=request.size)
+    s3.ensure_reachable()
     upload_id = uuid.uuid4()
     upload = Upload(
         id=upload_id,

@@ -1,0 +1,82 @@
+"""When S3 is down or things go wrong mid-way: clear answers, nothing lost."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from tests.conftest import post_json
+from tests.integration.helpers import post_to_s3
+from uploads.models import Upload
+
+pytestmark = pytest.mark.django_db
+
+DEAD_ENDPOINT = "http://127.0.0.1:9"  # discard port: nothing listens
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 100
+SMALL = {"filename": "a.png", "content_type": "image/png", "size": len(PNG), "visibility": "public"}
+
+
+@pytest.mark.parametrize("size", [len(PNG), 200 * 1024**2], ids=["post", "multipart"])
+def test_s3_unreachable_when_creating_is_503_and_leaves_no_row(
+    api: Any, real_s3: Any, settings: Any, size: int
+) -> None:
+    settings.AWS_S3_ENDPOINT_URL = DEAD_ENDPOINT
+
+    response = post_json(api, "/api/uploads", {**SMALL, "size": size})
+
+    assert response.status_code == 503
+    assert "cannot be reached" in response.json()["error"]
+    assert not Upload.objects.exists()
+
+
+def test_s3_unreachable_at_complete_is_503_then_a_retry_completes(
+    api: Any, real_s3: Any, settings: Any, seaweedfs: Any
+) -> None:
+    ticket = post_json(api, "/api/uploads", SMALL).json()
+    post_to_s3(ticket["upload"], PNG)
+    settings.AWS_S3_ENDPOINT_URL = DEAD_ENDPOINT
+
+    during = post_json(api, f"/api/uploads/{ticket['id']}/complete")
+    assert Upload.objects.get(id=ticket["id"]).status == Upload.Status.PENDING
+    settings.AWS_S3_ENDPOINT_URL = seaweedfs.endpoint_url
+    after = post_json(api, f"/api/uploads/{ticket['id']}/complete")
+
+    assert during.status_code == 503
+    assert after.status_code == 200
+    assert after.json()["status"] == "complete"
+
+
+def test_complete_of_an_object_never_uploaded_is_409(api: Any, real_s3: Any) -> None:
+    ticket = post_json(api, "/api/uploads", SMALL).json()
+
+    response = post_json(api, f"/api/uploads/{ticket['id']}/complete")
+
+    assert response.status_code == 409
+    assert Upload.objects.get(id=ticket["id"]).status == Upload.Status.PENDING
+
+
+def test_object_replaced_with_another_size_is_409_failed_and_deleted(
+    api: Any, real_s3: Any, settings: Any
+) -> None:
+    ticket = post_json(api, "/api/uploads", SMALL).json()
+    bucket = settings.AWS_STORAGE_BUCKET_NAME
+    real_s3.put_object(Bucket=bucket, Key=ticket["key"], Body=PNG * 2, ContentType="image/png")
+
+    response = post_json(api, f"/api/uploads/{ticket['id']}/complete")
+
+    assert response.status_code == 409
+    assert Upload.objects.get(id=ticket["id"]).status == Upload.Status.FAILED
+    assert real_s3.list_objects_v2(Bucket=bucket, Prefix=ticket["key"]).get("KeyCount") == 0
+
+
+def test_html_posing_as_png_is_caught_on_real_s3(api: Any, real_s3: Any, settings: Any) -> None:
+    html = b"<!doctype html><script>alert(1)</script>"
+    ticket = post_json(api, "/api/uploads", {**SMALL, "size": len(html)}).json()
+    post_to_s3(ticket["upload"], html)
+
+    response = post_json(api, f"/api/uploads/{ticket['id']}/complete")
+
+    bucket = settings.AWS_STORAGE_BUCKET_NAME
+    assert response.status_code == 409
+    assert real_s3.list_objects_v2(Bucket=bucket, Prefix=ticket["key"]).get("KeyCount") == 0
