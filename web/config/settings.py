@@ -200,6 +200,10 @@ UPLOAD_TICKET_EXPIRES = env_int("UPLOAD_TICKET_EXPIRES", 600)
 # How long a signed GET link to a private file stays valid.
 SIGNED_URL_EXPIRES = env_int("SIGNED_URL_EXPIRES", 300)
 
+# Benchmark-only endpoints (`make bench`): the classic proxy upload and a trivial JSON view.
+# Never enable in production: the proxy view reads file bytes through Django on purpose.
+BENCHMARK_VIEWS = env_bool("BENCHMARK_VIEWS", False)
+
 # --- Static and media storage ---------------------------------------------------------------
 USE_S3_STATIC = env_bool("USE_S3_STATIC", False)
 STATICFILES_DIRS = [BASE_DIR / "static"]

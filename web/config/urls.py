@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
@@ -6,6 +7,8 @@ urlpatterns = [
     path("accounts/", include("django.contrib.auth.urls")),
     path("", include("uploads.urls")),
 ]
+if settings.BENCHMARK_VIEWS:
+    urlpatterns.insert(0, path("bench/", include("uploads.bench_urls")))
 
 handler404 = "uploads.views.not_found"
 handler500 = "uploads.views.server_error"

@@ -51,4 +51,12 @@ def check_production_storage(app_configs: Any = None, **kwargs: Any) -> list[War
                 id="uploads.W002",
             )
         )
+    if settings.BENCHMARK_VIEWS:
+        warnings.append(
+            Warning(
+                "BENCHMARK_VIEWS is on: the benchmark's proxy upload view is reachable.",
+                hint="Unset BENCHMARK_VIEWS; it is for `make bench` only.",
+                id="uploads.W003",
+            )
+        )
     return warnings
