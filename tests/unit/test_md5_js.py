@@ -1,0 +1,45 @@
+"""static/js/md5.js computes the same Content-MD5 as Python's hashlib (run under Node)."""
+
+import base64
+import hashlib
+import json
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+MD5_JS = Path(__file__).resolve().parents[2] / "static" / "js" / "md5.js"
+# Lengths around the 64-byte block and the 56-byte padding boundary, and a multi-MiB part.
+LENGTHS = [0, 1, 55, 56, 63, 64, 65, 119, 120, 127, 128, 1000, 3 * 1024 * 1024 + 7]
+
+RUNNER = """
+globalThis.window = globalThis;
+require(process.argv[1]);
+const inputs = JSON.parse(require("fs").readFileSync(0, "utf8"));
+const out = inputs.map((b64) => {
+  const bytes = Buffer.from(b64, "base64");
+  const buffer = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.length);
+  return window.DirectUpload.md5Base64(buffer);
+});
+console.log(JSON.stringify(out));
+"""
+
+
+def test_md5_js_matches_hashlib() -> None:
+    node = shutil.which("node")
+    if node is None:
+        pytest.fail("Node.js is needed to test static/js/md5.js (apt-get install nodejs).")
+    inputs = [os.urandom(length) for length in LENGTHS]
+
+    result = subprocess.run(
+        [node, "-e", RUNNER, str(MD5_JS)],
+        input=json.dumps([base64.b64encode(data).decode() for data in inputs]),
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+
+    expected = [base64.b64encode(hashlib.md5(data).digest()).decode() for data in inputs]
+    assert json.loads(result.stdout) == expected
