@@ -9,7 +9,7 @@ DEPLOY_ENV := DJANGO_DEBUG=false DJANGO_SECRET_KEY=check-deploy-only-$$RANDOM-$$
 	DJANGO_ALLOWED_HOSTS=uploads.example.com S3_CORS_ORIGINS=https://uploads.example.com \
 	AWS_ACCESS_KEY_ID=check AWS_SECRET_ACCESS_KEY=check
 
-.PHONY: dev test lint format check ci install chromium clean
+.PHONY: dev test lint format check install chromium clean up down
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || python3 -m venv $(VENV)
@@ -37,6 +37,8 @@ chromium:
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(PY) scripts/compose_check.py
+	$(VENV)/bin/hadolint Dockerfile
 
 format: $(STAMP)
 	$(VENV)/bin/ruff format .
@@ -46,8 +48,23 @@ check: $(STAMP)
 	cd web && ../$(PY) manage.py makemigrations --check --dry-run
 	cd web && $(DEPLOY_ENV) ../$(PY) manage.py check --deploy --fail-level WARNING
 
+# Every test, on a throw-away PostgreSQL (installed from Debian's packages when missing);
+# REQUIRE_POSTGRES=1 makes a run that silently fell back to SQLite fail.
 test: $(STAMP) chromium lint check
-	$(PY) -m pytest
+	REQUIRE_POSTGRES=1 $(PY) scripts/with_postgres.py $(PY) -m pytest
+
+# The production-like stack (compose.yaml) for people with Docker: PostgreSQL, SeaweedFS, gunicorn.
+up: .env
+	docker compose up --build --detach
+	@echo "App: http://localhost:8000 (ports in .env). First user: docker compose exec web python manage.py createsuperuser"
+
+# Stops the stack; its data stays in volumes (`docker compose down --volumes` deletes it).
+down:
+	docker compose down
+
+# Secrets for the stack, made once: a copy of .env.example with random values. Never committed.
+.env:
+	python3 scripts/env_from_example.py .env.example $@
 
 clean:
 	rm -rf $(VENV) .data .artifacts staticfiles

@@ -12,6 +12,8 @@ from django.test import Client
 
 pytestmark = pytest.mark.django_db
 
+HASHED = re.compile(r"\.[0-9a-f]{12}\.(css|js)$")
+
 
 @pytest.fixture
 def s3_static(real_s3: Any, settings: Any, tmp_path: Any) -> None:
@@ -31,7 +33,22 @@ def s3_static(real_s3: Any, settings: Any, tmp_path: Any) -> None:
             },
         },
     }
-    call_command("collectstatic", "--noinput", verbosity=0)
+    # The bucket lives for the whole session: collect once (seconds each), not for every test.
+    manifest = real_s3.list_objects_v2(
+        Bucket=settings.AWS_STORAGE_BUCKET_NAME, Prefix="static/staticfiles.json"
+    )
+    if not manifest.get("KeyCount"):
+        call_command("collectstatic", "--noinput", verbosity=0)
+
+
+def page_static_urls(user: Any) -> list[str]:
+    client = Client()
+    client.force_login(user)
+    page = client.get("/").content.decode()
+    urls = re.findall(r'(?:href|src)="([^"]+/static/[^"]+)"', page)
+    linked = {re.sub(r".*/static/|[0-9a-f]{12}\.(css|js)$", "", url) for url in urls}
+    assert {"css/app.", "vendor/htmx-2.0.11.min.", "js/upload."} <= linked, urls
+    return urls
 
 
 def test_collectstatic_uploads_under_static(s3_static: None, real_s3: Any, settings: Any) -> None:
@@ -39,19 +56,56 @@ def test_collectstatic_uploads_under_static(s3_static: None, real_s3: Any, setti
 
     keys = {item["Key"] for item in listing.get("Contents", [])}
     assert {"static/css/app.css", "static/js/upload.js", "static/vendor/htmx-2.0.11.min.js"} <= keys
+    assert "static/staticfiles.json" in keys
 
 
 def test_page_references_static_files_that_s3_serves(
     s3_static: None, user: Any, settings: Any
 ) -> None:
-    client = Client()
-    client.force_login(user)
-    page = client.get("/").content.decode()
+    urls = page_static_urls(user)
 
-    urls = re.findall(r'(?:href|src)="([^"]+/static/[^"]+)"', page)
-
-    assert len(urls) == 3
     for url in urls:
         assert url.startswith(settings.AWS_S3_ENDPOINT_URL)
         response = requests.get(url, timeout=10)
         assert response.status_code == 200, url
+
+
+def test_pages_reference_hashed_names_cached_for_a_year(s3_static: None, user: Any) -> None:
+    urls = page_static_urls(user)
+
+    for url in urls:
+        assert HASHED.search(url), url
+        response = requests.get(url, timeout=10)
+        assert response.status_code == 200, url
+        assert response.headers["Cache-Control"] == "public, max-age=31536000, immutable", url
+
+
+def test_a_hashed_file_holds_the_source_bytes(s3_static: None, user: Any, settings: Any) -> None:
+    (htmx_url,) = [url for url in page_static_urls(user) if "/vendor/htmx-" in url]
+
+    served = requests.get(htmx_url, timeout=10).content
+
+    assert served == (settings.BASE_DIR / "static/vendor/htmx-2.0.11.min.js").read_bytes()
+
+
+def test_the_manifest_is_revalidated_not_cached(s3_static: None, real_s3: Any, settings) -> None:
+    head = real_s3.head_object(
+        Bucket=settings.AWS_STORAGE_BUCKET_NAME, Key="static/staticfiles.json"
+    )
+
+    assert head["CacheControl"] == "no-cache"
+
+
+def test_collectstatic_runs_again_on_every_deploy(
+    s3_static: None, real_s3: Any, settings: Any
+) -> None:
+    def manifest() -> bytes:
+        return real_s3.get_object(
+            Bucket=settings.AWS_STORAGE_BUCKET_NAME, Key="static/staticfiles.json"
+        )["Body"].read()
+
+    before = manifest()
+
+    call_command("collectstatic", "--noinput", verbosity=0)
+
+    assert manifest() == before

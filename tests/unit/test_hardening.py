@@ -105,10 +105,18 @@ def test_html_declared_as_png_is_rejected_deleted_and_failed(api: Client, moto_s
     assert moto_s3.list_objects_v2(Bucket="test-uploads").get("KeyCount") == 0
 
 
-def test_public_uploads_are_stored_cacheable_for_a_year(api: Client, moto_s3: Any) -> None:
+def test_public_uploads_are_stored_cacheable_for_a_day(api: Client, moto_s3: Any) -> None:
     fields = post_json(api, "/api/uploads", SMALL).json()["upload"]["fields"]
 
-    assert fields["Cache-Control"] == "public, max-age=31536000, immutable"
+    assert fields["Cache-Control"] == "public, max-age=86400"
+
+
+def test_private_uploads_stay_out_of_shared_caches(api: Client, moto_s3: Any) -> None:
+    payload = {**SMALL, "visibility": "private"}
+
+    fields = post_json(api, "/api/uploads", payload).json()["upload"]["fields"]
+
+    assert fields["Cache-Control"] == "private, max-age=300"
 
 
 def test_script_capable_uploads_are_stored_as_attachments(

@@ -1,11 +1,18 @@
 """The three classic storages and the USE_S3_STATIC switch."""
 
+import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
+import pytest
+from django.core.files.base import ContentFile
 from django.core.files.storage import storages
+from django.core.management import call_command
+from django.templatetags.static import static
 
 from uploads.storages import PrivateMediaStorage, PublicMediaStorage, StaticStorage
 
@@ -14,6 +21,94 @@ REPO = Path(__file__).resolve().parents[2]
 
 def test_static_storage_writes_under_static() -> None:
     assert StaticStorage().location == "static"
+
+
+def test_hashed_static_files_are_cached_for_a_year() -> None:
+    params = StaticStorage().get_object_parameters("static/css/app.0123456789ab.css")
+
+    assert params["CacheControl"] == "public, max-age=31536000, immutable"
+
+
+@pytest.mark.parametrize(
+    "name", ["static/css/app.css", "static/staticfiles.json", "static/vendor/htmx-2.0.11.min.js"]
+)
+def test_unhashed_static_files_and_the_manifest_are_revalidated(name: str) -> None:
+    assert StaticStorage().get_object_parameters(name)["CacheControl"] == "no-cache"
+
+
+def test_building_the_static_storage_does_not_read_the_manifest(monkeypatch) -> None:
+    def no_network(self: Any) -> None:
+        raise AssertionError("the manifest was read")
+
+    monkeypatch.setattr(StaticStorage, "read_manifest", no_network)
+
+    StaticStorage()
+
+
+@pytest.fixture
+def static_on_moto(moto_s3: Any, settings: Any, tmp_path: Path) -> Any:
+    """USE_S3_STATIC as production has it, with moto as the bucket."""
+    settings.STATIC_ROOT = tmp_path
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {
+            "BACKEND": "uploads.storages.StaticStorage",
+            "OPTIONS": {"bucket_name": settings.AWS_STORAGE_BUCKET_NAME},
+        },
+    }
+    # The admin's hundred files prove nothing more here and cost seconds on moto.
+    call_command("collectstatic", "--noinput", "--ignore=admin", verbosity=0)
+    return moto_s3
+
+
+def test_collectstatic_uploads_hashed_copies_cached_forever(static_on_moto: Any, settings) -> None:
+    bucket = settings.AWS_STORAGE_BUCKET_NAME
+    manifest = json.loads(
+        static_on_moto.get_object(Bucket=bucket, Key="static/staticfiles.json")["Body"].read()
+    )
+
+    hashed = manifest["paths"]["css/app.css"]
+    head = static_on_moto.head_object(Bucket=bucket, Key=f"static/{hashed}")
+    assert re.fullmatch(r"css/app\.[0-9a-f]{12}\.css", hashed)
+    assert head["CacheControl"] == "public, max-age=31536000, immutable"
+    assert head["ContentType"] == "text/css"
+
+
+def test_pages_link_hashed_static_names(static_on_moto: Any, settings) -> None:
+    settings.DEBUG = False
+    fresh = StaticStorage(bucket_name=settings.AWS_STORAGE_BUCKET_NAME)
+
+    url = fresh.url("css/app.css")
+
+    assert url == static("css/app.css")
+    assert url.startswith("https://test-uploads.s3.us-east-1.amazonaws.com/static/css/app.")
+    assert url != "https://test-uploads.s3.us-east-1.amazonaws.com/static/css/app.css"
+
+
+def test_static_storage_reads_the_manifest_once(static_on_moto: Any, settings, monkeypatch) -> None:
+    settings.DEBUG = False
+    fresh = StaticStorage(bucket_name=settings.AWS_STORAGE_BUCKET_NAME)
+    reads = []
+    original = StaticStorage.read_manifest
+    monkeypatch.setattr(
+        StaticStorage, "read_manifest", lambda self: reads.append(1) or original(self)
+    )
+
+    fresh.url("css/app.css")
+    fresh.url("js/upload.js")
+
+    assert reads == [1]
+
+
+def test_static_storage_saves_with_the_cache_header(moto_s3: Any, settings) -> None:
+    storage = StaticStorage(bucket_name=settings.AWS_STORAGE_BUCKET_NAME)
+
+    storage.save("img/logo.0123456789ab.png", ContentFile(b"png"))
+
+    head = moto_s3.head_object(
+        Bucket=settings.AWS_STORAGE_BUCKET_NAME, Key="static/img/logo.0123456789ab.png"
+    )
+    assert head["CacheControl"] == "public, max-age=31536000, immutable"
 
 
 def test_public_media_lives_under_media_and_never_overwrites() -> None:

@@ -70,11 +70,13 @@ def upload_start(
 
 
 def stored_headers(upload: Upload) -> dict[str, str]:
-    """Headers the object keeps on S3. Keys are unique per upload, so public ones never change."""
+    """Headers the object keeps on S3.
+
+    Keys are unique per upload, so a public object never changes; a day's caching still lets a
+    deleted file disappear from CDNs and browsers soon enough.
+    """
     headers = {
-        "Cache-Control": (
-            "public, max-age=31536000, immutable" if upload.is_public else "private, max-age=300"
-        )
+        "Cache-Control": "public, max-age=86400" if upload.is_public else "private, max-age=300"
     }
     if is_active_content(upload.content_type):
         headers["Content-Disposition"] = "attachment"
