@@ -1,10 +1,15 @@
-// Direct-to-S3 uploads: ask Django for a ticket, POST the bytes straight to S3 with progress,
+// Direct-to-S3 uploads: ask Django for a ticket, send the bytes straight to S3 with progress,
 // then ask Django to verify. The file never passes through the app server.
+// Small files go up as one presigned POST; large ones (the ticket says "multipart") as parts PUT
+// in parallel, each with a Content-MD5 that S3 checks (md5.js, loaded before this file).
 // Events on document.body: "uploads:changed" (htmx refreshes the list), "uploads:state".
 (function () {
   "use strict";
 
   const MAX_PARALLEL = 3;
+  const PART_PARALLEL = 4; // parts of one file in flight at once
+  const SIGN_BATCH = 16; // parts signed per request (the API allows up to 100)
+  const PART_ATTEMPTS = 4; // tries per part on lost connections and storage outages
   const ACTIVE_STATES = new Set(["waiting", "starting", "uploading", "verifying"]);
   const STATE_LABELS = {
     waiting: "Waiting",
@@ -18,10 +23,12 @@
 
   class UploadCancelled extends Error {}
 
+  // `permanent`: retrying cannot help (the file or the request is wrong), so no Retry button.
   class UserFacingError extends Error {
-    constructor(message, { retryTicket = false } = {}) {
+    constructor(message, { retryTicket = false, permanent = false } = {}) {
       super(message);
       this.retryTicket = retryTicket;
+      this.permanent = permanent;
     }
   }
 
@@ -46,10 +53,14 @@
       );
     }
     if (code === "EntityTooLarge") {
-      return new UserFacingError("Storage refused the file: it is larger than announced.");
+      return new UserFacingError("Storage refused the file: it is larger than announced.", {
+        permanent: true,
+      });
     }
     if (code === "EntityTooSmall") {
-      return new UserFacingError("Storage refused the file: it is smaller than announced.");
+      return new UserFacingError("Storage refused the file: it is smaller than announced.", {
+        permanent: true,
+      });
     }
     if (/expired/i.test(message) || /expired/i.test(code)) {
       return new UserFacingError("The upload permission expired.", { retryTicket: true });
@@ -57,12 +68,15 @@
     if (status === 403) {
       return new UserFacingError(
         "Storage refused the file because it does not match what was announced.",
+        { permanent: true },
       );
     }
     if (status >= 500) {
       return new UserFacingError("Storage is having trouble right now. Please retry shortly.");
     }
-    return new UserFacingError(`Storage refused the file (${code || `HTTP ${status}`}).`);
+    return new UserFacingError(`Storage refused the file (${code || `HTTP ${status}`}).`, {
+      permanent: status >= 400 && status < 500,
+    });
   }
 
   class Uploader {
@@ -140,7 +154,7 @@
 
     createItem(file, visibility) {
       const row = this.template.content.firstElementChild.cloneNode(true);
-      const item = { file, visibility, row, state: "waiting", xhr: null, uploadId: null };
+      const item = { file, visibility, row, state: "waiting", xhrs: new Set(), uploadId: null };
       row.querySelector("[data-name]").textContent = file.name;
       row.querySelector("[data-size]").textContent = formatBytes(file.size);
       row.querySelector("[data-visibility]").textContent =
@@ -157,7 +171,14 @@
     precheck(file) {
       if (file.size === 0) return "This file is empty; there is nothing to upload.";
       if (file.size > this.maxSize) {
-        return `This file is too big (${formatBytes(file.size)}); the limit is ${formatBytes(this.maxSize)}.`;
+        let size = formatBytes(file.size);
+        let limit = formatBytes(this.maxSize);
+        if (size === limit) {
+          // Rounded, "5.0 MB is over the 5.0 MB limit" reads as a bug: give the exact bytes.
+          size = `${file.size.toLocaleString("en")} bytes`;
+          limit = `${this.maxSize.toLocaleString("en")} bytes (${limit})`;
+        }
+        return `This file is too big (${size}); the limit is ${limit}.`;
       }
       if (!file.type) return "This file's type could not be recognised, so it cannot be uploaded.";
       if (!this.allowedTypes.has(file.type.toLowerCase())) {
@@ -220,13 +241,17 @@
         let ticket = await this.requestTicket(item);
         this.setState(item, "uploading");
         this.announce(`Uploading ${item.file.name}`);
-        try {
-          await this.sendToStorage(item, ticket);
-        } catch (error) {
-          if (!(error instanceof UserFacingError && error.retryTicket)) throw error;
-          // The ticket expired before the bytes went up: get a fresh one, quietly.
-          ticket = await this.requestTicket(item);
-          await this.sendToStorage(item, ticket);
+        if (ticket.method === "multipart") {
+          await this.sendParts(item, ticket);
+        } else {
+          try {
+            await this.sendToStorage(item, ticket);
+          } catch (error) {
+            if (!(error instanceof UserFacingError && error.retryTicket)) throw error;
+            // The ticket expired before the bytes went up: get a fresh one, quietly.
+            ticket = await this.requestTicket(item);
+            await this.sendToStorage(item, ticket);
+          }
         }
         this.setState(item, "verifying");
         const upload = await this.api("POST", `${this.createUrl}/${item.uploadId}/complete`);
@@ -238,9 +263,10 @@
         document.body.dispatchEvent(new CustomEvent("uploads:changed"));
       } catch (error) {
         if (error instanceof UploadCancelled || item.state === "cancelled") return;
-        this.fail(item, error.message || "The upload failed.", error.permanent);
+        // Lost connections, outages and conflicts may pass: those keep a Retry button.
+        this.fail(item, error.message || "The upload failed.", Boolean(error.permanent));
       } finally {
-        item.xhr = null;
+        item.xhrs.clear();
         this.pump();
       }
     }
@@ -251,13 +277,22 @@
         content_type: item.file.type,
         size: item.file.size,
         visibility: item.visibility,
+        last_modified: item.file.lastModified,
       });
       if (item.state === "cancelled") {
         await this.cancelOnServer(response.id);
         throw new UploadCancelled();
       }
+      const ticket = response.upload;
+      const known =
+        ticket &&
+        ((ticket.method === "POST" && ticket.url && ticket.fields) ||
+          (ticket.method === "multipart" && ticket.parts_url && ticket.part_count > 0));
+      if (!known) {
+        throw new UserFacingError("The app answered in a way this page does not understand.");
+      }
       item.uploadId = response.id;
-      return response.upload;
+      return ticket;
     }
 
     sendToStorage(item, ticket) {
@@ -266,7 +301,7 @@
         for (const [name, value] of Object.entries(ticket.fields)) form.append(name, value);
         form.append("file", item.file);
         const xhr = new XMLHttpRequest();
-        item.xhr = xhr;
+        item.xhrs.add(xhr);
         xhr.open(ticket.method, ticket.url);
         xhr.upload.addEventListener("progress", (event) => {
           if (event.lengthComputable) {
@@ -281,6 +316,123 @@
         xhr.addEventListener("error", () => reject(storageErrorMessage(0, "")));
         xhr.addEventListener("abort", () => reject(new UploadCancelled()));
         xhr.send(form);
+      });
+    }
+
+    // Multipart: parts signed in batches as they are needed, PART_PARALLEL in flight, each
+    // retried with backoff when the connection drops or storage falters, re-signed when its URL
+    // expired. Progress counts finished parts plus the bytes of those still on their way.
+    async sendParts(item, ticket) {
+      const size = item.file.size;
+      const partSize = ticket.part_size;
+      const count = ticket.part_count;
+      const urls = new Map(); // part number → signed PUT URL
+      const batches = new Map(); // batch index → the request signing it
+      const sending = new Map(); // part number → bytes of it sent so far
+      let finishedBytes = 0;
+      let next = 1;
+      let failure = null;
+
+      const report = () => {
+        let sent = finishedBytes;
+        for (const loaded of sending.values()) sent += loaded;
+        this.setProgress(item, sent);
+      };
+      const stillWanted = () => {
+        if (item.state === "cancelled") throw new UploadCancelled();
+        if (failure) throw failure;
+      };
+      const sign = async (numbers) => {
+        const answer = await this.api("POST", ticket.parts_url, { part_numbers: numbers });
+        for (const part of answer.parts || []) urls.set(part.part_number, part.url);
+      };
+      const urlFor = async (number) => {
+        const batch = Math.floor((number - 1) / SIGN_BATCH);
+        if (!batches.has(batch)) {
+          const first = batch * SIGN_BATCH + 1;
+          const last = Math.min(count, first + SIGN_BATCH - 1);
+          const numbers = Array.from({ length: last - first + 1 }, (_, i) => first + i);
+          batches.set(batch, sign(numbers));
+        }
+        await batches.get(batch);
+        if (!urls.has(number)) throw new UserFacingError(`Part ${number} could not be signed.`);
+        return urls.get(number);
+      };
+      const sendPart = async (number) => {
+        const start = (number - 1) * partSize;
+        // The digest needs the bytes; the PUT sends the slice itself, streamed from the file,
+        // so no part is held in memory while it travels.
+        const part = item.file.slice(start, Math.min(size, start + partSize));
+        const md5 = window.DirectUpload.md5Base64(await part.arrayBuffer());
+        let url = await urlFor(number);
+        for (let attempt = 1; ; attempt += 1) {
+          stillWanted();
+          try {
+            await this.putPart(item, url, part, md5, (loaded) => {
+              sending.set(number, loaded);
+              report();
+            });
+            sending.delete(number);
+            finishedBytes += part.size;
+            report();
+            return;
+          } catch (error) {
+            sending.delete(number);
+            if (error instanceof UploadCancelled || error.permanent) throw error;
+            if (attempt >= PART_ATTEMPTS) throw error;
+            if (error.retryTicket) {
+              await sign([number]); // its URL expired: a fresh one, at once
+            } else {
+              await new Promise((resolve) => setTimeout(resolve, 500 * 2 ** attempt));
+            }
+            url = urls.get(number);
+          }
+        }
+      };
+      const worker = async () => {
+        while (next <= count) {
+          stillWanted();
+          const number = next;
+          next += 1;
+          await sendPart(number);
+        }
+      };
+
+      const workers = Array.from({ length: Math.min(PART_PARALLEL, count) }, () =>
+        worker().catch((error) => {
+          // The first real failure stops the other parts too.
+          if (!failure && !(error instanceof UploadCancelled)) {
+            failure = error;
+            for (const xhr of item.xhrs) xhr.abort();
+          }
+          throw error;
+        }),
+      );
+      const results = await Promise.allSettled(workers);
+      if (item.state === "cancelled") throw new UploadCancelled();
+      if (failure) throw failure;
+      const rejected = results.find((result) => result.status === "rejected");
+      if (rejected) throw rejected.reason;
+    }
+
+    putPart(item, url, part, md5, onProgress) {
+      return new Promise((resolve, reject) => {
+        const xhr = new XMLHttpRequest();
+        item.xhrs.add(xhr);
+        const settle = (callback, value) => {
+          item.xhrs.delete(xhr);
+          callback(value);
+        };
+        xhr.open("PUT", url);
+        xhr.setRequestHeader("Content-MD5", md5);
+        xhr.upload.addEventListener("progress", (event) => onProgress(event.loaded));
+        xhr.addEventListener("load", () => {
+          if (xhr.status >= 200 && xhr.status < 300) settle(resolve);
+          else settle(reject, storageErrorMessage(xhr.status, xhr.responseText));
+        });
+        xhr.addEventListener("error", () => settle(reject, storageErrorMessage(0, "")));
+        xhr.addEventListener("abort", () => settle(reject, new UploadCancelled()));
+        xhr.send(part);
       });
     }
 
@@ -324,7 +476,7 @@
       this.setState(item, "cancelled");
       item.row.querySelector("[data-speed]").textContent = "";
       this.announce(`${item.file.name} cancelled`);
-      if (item.xhr) item.xhr.abort();
+      for (const xhr of item.xhrs) xhr.abort();
       if (wasStarted && item.uploadId) await this.cancelOnServer(item.uploadId);
       this.pump();
     }
@@ -339,6 +491,8 @@
 
     retry(item) {
       if (item.state !== "failed") return;
+      // A fresh upload replaces the failed one; free what the old one may hold on the server.
+      if (item.uploadId) this.cancelOnServer(item.uploadId);
       item.uploadId = null;
       const progress = item.row.querySelector("[data-progress]");
       progress.value = 0;

@@ -1,0 +1,107 @@
+"""Dropping several files at once: each is judged and sent on its own."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from playwright.sync_api import Page, Route, expect
+
+from tests.e2e.helpers import (
+    MB,
+    App,
+    RequestLog,
+    choose_visibility,
+    expect_done,
+    listed_file,
+    pdf_bytes,
+    png_bytes,
+    queue_row,
+    sparse_file,
+    write_file,
+)
+from uploads.models import Upload
+
+
+def test_dropping_three_files_uploads_the_two_allowed_and_refuses_the_oversize_one_locally(
+    alice_page: Page, app: App, settings: Any, tmp_path: Path, screenshots: Path
+) -> None:
+    page = alice_page
+    settings.UPLOAD_MAX_SIZE = 5 * MB
+    page.reload()  # the page reads the limit when it is rendered
+    expect(page.locator("[data-dropzone] .hint")).to_contain_text("Up to 5.0 MB each")
+    png = write_file(tmp_path / "sunset.png", png_bytes(width=48, height=32))
+    pdf = write_file(tmp_path / "report.pdf", pdf_bytes())
+    too_big = sparse_file(tmp_path / "holiday-video.mp4", 5 * MB + 1)
+    requests = RequestLog(page)
+    # The choice applies to the whole drop ("the files you add next"); private files have
+    # their own test in test_files.py.
+    choose_visibility(page, "public")
+
+    page.locator("[data-dropzone]").drop({"files": [png, pdf, too_big]})
+
+    refused = queue_row(page, "holiday-video.mp4")
+    expect(refused).to_have_attribute("data-state", "failed")
+    expect(refused.locator("[data-error]")).to_be_visible()
+    expect(refused.locator("[data-error]")).to_have_text(
+        "This file is too big (5,242,881 bytes); the limit is 5,242,880 bytes (5.0 MB)."
+    )
+    expect(refused.locator("[data-retry]")).to_be_hidden()  # retrying cannot help
+    for name in ("sunset.png", "report.pdf"):
+        row = queue_row(page, name)
+        expect_done(row)
+        expect(row.locator("[data-visibility]")).to_have_text("Public")
+        expect(listed_file(page, name)).to_be_visible()
+    expect(page.locator("#upload-list li.file")).to_have_count(2)
+    expect(listed_file(page, "sunset.png").locator("img.thumb")).to_be_visible()
+
+    # Exactly two files left the browser: two tickets asked for, two POSTs to S3.
+    tickets = [r for r in requests.posts_to(app.url) if r.url == f"{app.url}/api/uploads"]
+    assert sorted(json.loads(r.post_data or "")["filename"] for r in tickets) == [
+        "report.pdf",
+        "sunset.png",
+    ]
+    s3_posts = requests.posts_to(app.s3_endpoint)
+    assert len(s3_posts) == 2, [r.url for r in s3_posts]
+    stored = {u.original_name: u for u in Upload.objects.all()}
+    assert set(stored) == {"sunset.png", "report.pdf"}
+    assert {u.status for u in stored.values()} == {Upload.Status.COMPLETE}
+    assert app.object_bytes(stored["sunset.png"].key) == png.read_bytes()
+    assert app.object_bytes(stored["report.pdf"].key) == pdf.read_bytes()
+
+    page.screenshot(path=screenshots / "drop-three-files.png", full_page=True)
+
+
+def test_a_lost_connection_to_storage_can_be_retried(
+    alice_page: Page, app: App, tmp_path: Path
+) -> None:
+    page = alice_page
+    image = write_file(tmp_path / "retry-me.png", png_bytes())
+    dropped: list[str] = []
+
+    def drop_the_first_post(route: Route) -> None:
+        if route.request.method == "POST" and not dropped:
+            dropped.append(route.request.url)
+            route.abort("connectionfailed")
+        else:
+            route.continue_()
+
+    page.route(lambda url: url.startswith(app.s3_endpoint), drop_the_first_post)
+    page.locator("[data-input]").set_input_files(image)
+
+    row = queue_row(page, "retry-me.png")
+    expect(row).to_have_attribute("data-state", "failed")
+    expect(row.locator("[data-error]")).to_have_text(
+        "The connection to storage was lost. Check your network, then retry."
+    )
+    retry = row.get_by_role("button", name="Retry")
+    expect(retry).to_be_visible()
+    retry.click()
+
+    expect_done(row)
+    expect(listed_file(page, "retry-me.png")).to_be_visible()
+    assert len(dropped) == 1
+    complete = Upload.objects.get(status=Upload.Status.COMPLETE)
+    assert complete.original_name == "retry-me.png"
+    assert app.object_bytes(complete.key) == image.read_bytes()
