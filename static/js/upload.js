@@ -19,6 +19,7 @@
     done: "Done",
     failed: "Failed",
     cancelled: "Cancelled",
+    paused: "Unfinished",
   };
 
   class UploadCancelled extends Error {}
@@ -84,6 +85,7 @@
       this.root = root;
       this.createUrl = root.dataset.createUrl;
       this.maxSize = Number(root.dataset.maxSize);
+      this.multipartThreshold = Number(root.dataset.multipartThreshold);
       this.allowedTypes = new Set((root.dataset.allowedTypes || "").split(",").filter(Boolean));
       this.csrfToken = root.dataset.csrfToken;
       this.queue = root.querySelector("[data-queue]");
@@ -162,6 +164,8 @@
       row.querySelector("[data-cancel]").addEventListener("click", () => this.cancel(item));
       row.querySelector("[data-retry]").addEventListener("click", () => this.retry(item));
       row.querySelector("[data-dismiss]").addEventListener("click", () => this.dismiss(item));
+      row.querySelector("[data-resume]").addEventListener("click", () => this.resume(item));
+      row.querySelector("[data-restart]").addEventListener("click", () => this.restart(item));
       this.queue.appendChild(row);
       this.items.push(item);
       return item;
@@ -195,6 +199,9 @@
       row.querySelector("[data-cancel]").hidden = !ACTIVE_STATES.has(state);
       row.querySelector("[data-retry]").hidden = state !== "failed" || item.permanent;
       row.querySelector("[data-dismiss]").hidden = ACTIVE_STATES.has(state);
+      row.querySelector("[data-resume]").hidden = state !== "paused";
+      row.querySelector("[data-restart]").hidden = state !== "paused";
+      row.querySelector("[data-note]").hidden = state !== "paused";
       document.body.dispatchEvent(
         new CustomEvent("uploads:state", { detail: { name: item.file.name, state } }),
       );
@@ -238,7 +245,17 @@
       item.row.querySelector("[data-error]").hidden = true;
       try {
         this.setState(item, "starting");
-        let ticket = await this.requestTicket(item);
+        let ticket = item.resume;
+        item.resume = null;
+        if (!ticket && !item.skipResumeCheck && item.file.size > this.multipartThreshold) {
+          const unfinished = await this.findUnfinished(item);
+          if (unfinished) {
+            this.offerResume(item, unfinished);
+            return;
+          }
+        }
+        ticket = ticket || (await this.requestTicket(item));
+        item.ticket = ticket;
         this.setState(item, "uploading");
         this.announce(`Uploading ${item.file.name}`);
         if (ticket.method === "multipart") {
@@ -326,11 +343,18 @@
       const size = item.file.size;
       const partSize = ticket.part_size;
       const count = ticket.part_count;
+      const have = ticket.have || new Set(); // parts S3 already holds (a resumed upload)
+      const missing = [];
+      let finishedBytes = 0;
+      for (let number = 1; number <= count; number += 1) {
+        if (have.has(number)) finishedBytes += Math.min(partSize, size - (number - 1) * partSize);
+        else missing.push(number);
+      }
+      const position = new Map(missing.map((number, index) => [number, index]));
       const urls = new Map(); // part number → signed PUT URL
       const batches = new Map(); // batch index → the request signing it
       const sending = new Map(); // part number → bytes of it sent so far
-      let finishedBytes = 0;
-      let next = 1;
+      let next = 0;
       let failure = null;
 
       const report = () => {
@@ -347,12 +371,9 @@
         for (const part of answer.parts || []) urls.set(part.part_number, part.url);
       };
       const urlFor = async (number) => {
-        const batch = Math.floor((number - 1) / SIGN_BATCH);
+        const batch = Math.floor(position.get(number) / SIGN_BATCH);
         if (!batches.has(batch)) {
-          const first = batch * SIGN_BATCH + 1;
-          const last = Math.min(count, first + SIGN_BATCH - 1);
-          const numbers = Array.from({ length: last - first + 1 }, (_, i) => first + i);
-          batches.set(batch, sign(numbers));
+          batches.set(batch, sign(missing.slice(batch * SIGN_BATCH, (batch + 1) * SIGN_BATCH)));
         }
         await batches.get(batch);
         if (!urls.has(number)) throw new UserFacingError(`Part ${number} could not be signed.`);
@@ -390,15 +411,16 @@
         }
       };
       const worker = async () => {
-        while (next <= count) {
+        while (next < missing.length) {
           stillWanted();
-          const number = next;
+          const number = missing[next];
           next += 1;
           await sendPart(number);
         }
       };
 
-      const workers = Array.from({ length: Math.min(PART_PARALLEL, count) }, () =>
+      report();
+      const workers = Array.from({ length: Math.min(PART_PARALLEL, missing.length) }, () =>
         worker().catch((error) => {
           // The first real failure stops the other parts too.
           if (!failure && !(error instanceof UploadCancelled)) {
@@ -489,14 +511,105 @@
       }
     }
 
-    retry(item) {
+    async retry(item) {
       if (item.state !== "failed") return;
+      this.resetProgress(item);
+      const ticket = item.ticket;
+      if (ticket && ticket.method === "multipart" && item.uploadId) {
+        // Keep the parts already in storage: carry on from where it stopped.
+        const have = await this.storedParts(ticket.parts_url);
+        if (have) {
+          item.resume = { ...ticket, have };
+          this.setState(item, "waiting");
+          this.pump();
+          return;
+        }
+      }
       // A fresh upload replaces the failed one; free what the old one may hold on the server.
       if (item.uploadId) this.cancelOnServer(item.uploadId);
       item.uploadId = null;
-      const progress = item.row.querySelector("[data-progress]");
-      progress.value = 0;
+      this.setState(item, "waiting");
+      this.pump();
+    }
+
+    resetProgress(item) {
+      item.row.querySelector("[data-progress]").value = 0;
       item.row.querySelector("[data-percent]").textContent = "0 %";
+      item.row.querySelector("[data-error]").hidden = true;
+    }
+
+    async storedParts(partsUrl) {
+      try {
+        const listing = await this.api("GET", partsUrl);
+        return new Set(listing.parts.map((part) => part.part_number));
+      } catch {
+        return null;
+      }
+    }
+
+    // A large file picked again after a reload or a crash: the server may hold an unfinished
+    // upload of it (same name, size, modification time, type and visibility) with some parts.
+    async findUnfinished(item) {
+      const file = item.file;
+      let pending;
+      try {
+        pending = (await this.api("GET", `${this.createUrl}?status=pending`)).uploads;
+      } catch {
+        return null; // resuming is a bonus; a fresh upload still works
+      }
+      const match = pending.find(
+        (upload) =>
+          upload.method === "multipart" &&
+          upload.filename === file.name &&
+          upload.size === file.size &&
+          upload.last_modified === file.lastModified &&
+          upload.content_type === file.type.toLowerCase() &&
+          upload.visibility === item.visibility,
+      );
+      if (!match) return null;
+      const partsUrl = `${this.createUrl}/${match.id}/parts`;
+      const have = await this.storedParts(partsUrl);
+      if (!have) return null;
+      return {
+        id: match.id,
+        method: "multipart",
+        part_size: match.part_size,
+        part_count: match.part_count,
+        parts_url: partsUrl,
+        have,
+      };
+    }
+
+    offerResume(item, unfinished) {
+      item.offer = unfinished;
+      item.uploadId = unfinished.id;
+      const { part_size: partSize, part_count: count, have } = unfinished;
+      let stored = 0;
+      for (const number of have) stored += Math.min(partSize, item.file.size - (number - 1) * partSize);
+      const percent = Math.floor((stored / item.file.size) * 100);
+      this.setProgress(item, stored);
+      item.row.querySelector("[data-note]").textContent =
+        `An unfinished upload of this file was found: ${percent} % (${have.size} of ${count} ` +
+        "parts) is already in storage.";
+      this.setState(item, "paused");
+      this.announce(`${item.file.name}: unfinished upload found, ${percent} % stored. Resume?`);
+    }
+
+    resume(item) {
+      if (item.state !== "paused") return;
+      item.resume = item.offer;
+      item.offer = null;
+      this.setState(item, "waiting");
+      this.pump();
+    }
+
+    restart(item) {
+      if (item.state !== "paused") return;
+      this.cancelOnServer(item.offer.id);
+      item.offer = null;
+      item.uploadId = null;
+      item.skipResumeCheck = true;
+      this.resetProgress(item);
       this.setState(item, "waiting");
       this.pump();
     }

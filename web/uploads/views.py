@@ -26,6 +26,7 @@ def _is_api(request: HttpRequest) -> bool:
 def index(request: HttpRequest) -> HttpResponse:
     context = {
         "max_size": settings.UPLOAD_MAX_SIZE,
+        "multipart_threshold": settings.UPLOAD_MULTIPART_THRESHOLD,
         "max_size_text": human_size(settings.UPLOAD_MAX_SIZE),
         "allowed_types": settings.UPLOAD_ALLOWED_CONTENT_TYPES,
         "ticket_seconds": ticket_seconds(),

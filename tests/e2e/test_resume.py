@@ -1,0 +1,122 @@
+"""A 300 MB file as parallel multipart parts, and resuming it after the page is reloaded."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from playwright.sync_api import Page, Request, expect
+
+from tests.e2e.helpers import MB, App, expect_done, queue_row, sparse_file
+from tests.e2e.test_progress import RECORD_PROGRESS, throttle_uploads
+from uploads.models import Upload
+
+
+class InFlight:
+    """How many part PUTs to S3 are on their way at once, at most."""
+
+    def __init__(self, page: Page, s3_endpoint: str) -> None:
+        self.s3_endpoint = s3_endpoint
+        self.now = 0
+        self.most = 0
+        self.part_numbers: list[int] = []
+        page.on("request", self._start)
+        page.on("requestfinished", self._end)
+        page.on("requestfailed", self._end)
+
+    def _is_part(self, request: Request) -> bool:
+        return request.method == "PUT" and request.url.startswith(self.s3_endpoint)
+
+    def _start(self, request: Request) -> None:
+        if self._is_part(request):
+            self.now += 1
+            self.most = max(self.most, self.now)
+            self.part_numbers.append(int(request.url.split("partNumber=")[1].split("&")[0]))
+
+    def _end(self, request: Request) -> None:
+        if self._is_part(request):
+            self.now -= 1
+
+
+def test_300_mb_file_goes_up_in_parallel_parts_and_resumes_after_a_reload(
+    alice_page: Page, app: App, settings: Any, tmp_path: Path
+) -> None:
+    page = alice_page
+    settings.UPLOAD_MAX_SIZE = 400 * MB
+    page.reload()
+    page.on("dialog", lambda dialog: dialog.accept())  # "leave the page?" while uploading
+    big = sparse_file(tmp_path / "recording.zip", 300 * MB, head=b"PK\x03\x04")
+    throttle_uploads(page, 40 * MB)
+    before = InFlight(page, app.s3_endpoint)
+    page.evaluate(RECORD_PROGRESS)
+
+    page.locator("[data-input]").set_input_files(big)
+    row = queue_row(page, "recording.zip")
+    page.wait_for_function(
+        "row => Number(row.querySelector('[data-progress]').value) >= 30",
+        arg=row.element_handle(),
+        timeout=60_000,
+    )
+    first_progress: list[float] = page.evaluate("window.progressSamples")
+    page.reload()
+    upload = Upload.objects.get(original_name="recording.zip")
+    stored = app.s3.list_parts(
+        Bucket=app.bucket, Key=upload.key, UploadId=upload.multipart_upload_id
+    ).get("Parts", [])
+    stored_numbers = {part["PartNumber"] for part in stored}
+
+    assert before.most >= 2, "parts were not sent in parallel"
+    assert first_progress == sorted(first_progress)
+    assert 0 < len(stored_numbers) < upload.part_count == 38
+
+    throttle_uploads(page, -1)
+    after = InFlight(page, app.s3_endpoint)
+    page.evaluate(RECORD_PROGRESS)
+    page.locator("[data-input]").set_input_files(big)  # the same file, picked again
+    row = queue_row(page, "recording.zip")
+    expect(row).to_have_attribute("data-state", "paused")
+    expect(row.locator("[data-note]")).to_contain_text(
+        f"{len(stored_numbers)} of 38 parts) is already in storage"
+    )
+    row.get_by_role("button", name="Resume").click()
+
+    expect_done(row, timeout=90_000)
+    resumed_progress: list[float] = page.evaluate("window.progressSamples")
+    assert resumed_progress == sorted(resumed_progress)
+    assert resumed_progress[-1] == 100
+    assert stored_numbers.isdisjoint(after.part_numbers), "stored parts were sent again"
+    assert sorted(stored_numbers | set(after.part_numbers)) == list(range(1, 39))
+    assert Upload.objects.filter(original_name="recording.zip").count() == 1
+    upload.refresh_from_db()
+    assert upload.status == Upload.Status.COMPLETE
+    assert app.s3.head_object(Bucket=app.bucket, Key=upload.key)["ContentLength"] == 300 * MB
+    app.s3.delete_object(Bucket=app.bucket, Key=upload.key)
+
+
+def test_starting_over_discards_the_unfinished_upload(
+    alice_page: Page, app: App, tmp_path: Path
+) -> None:
+    page = alice_page
+    page.on("dialog", lambda dialog: dialog.accept())
+    big = sparse_file(tmp_path / "tape.zip", 80 * MB, head=b"PK\x03\x04")
+    throttle_uploads(page, 20 * MB)
+    page.locator("[data-input]").set_input_files(big)
+    row = queue_row(page, "tape.zip")
+    page.wait_for_function(
+        "row => Number(row.querySelector('[data-progress]').value) >= 20",
+        arg=row.element_handle(),
+        timeout=30_000,
+    )
+    page.reload()
+    throttle_uploads(page, -1)
+    abandoned = Upload.objects.get(original_name="tape.zip")
+
+    page.locator("[data-input]").set_input_files(big)
+    row = queue_row(page, "tape.zip")
+    row.get_by_role("button", name="Start over").click()
+
+    expect_done(row, timeout=60_000)
+    abandoned.refresh_from_db()
+    assert abandoned.status == Upload.Status.CANCELLED
+    fresh = Upload.objects.get(original_name="tape.zip", status=Upload.Status.COMPLETE)
+    assert fresh.id != abandoned.id
