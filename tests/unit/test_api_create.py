@@ -104,6 +104,18 @@ def test_size_limit_message_states_both_sizes(api: Client, moto_s3: Any, setting
     assert response.json()["error"] == "This file is too big (11.0 MB); the limit is 10.0 MB."
 
 
+def test_size_limit_message_gives_exact_bytes_when_rounding_hides_the_difference(
+    api: Client, moto_s3: Any, settings: Any
+) -> None:
+    settings.UPLOAD_MAX_SIZE = 5 * 1024**2
+
+    response = create(api, size=5 * 1024**2 + 1)
+
+    assert response.json()["error"] == (
+        "This file is too big (5,242,881 bytes); the limit is 5,242,880 bytes (5.0 MB)."
+    )
+
+
 def test_visibility_defaults_to_private(api: Client, moto_s3: Any) -> None:
     response = create(api, visibility=...)
 

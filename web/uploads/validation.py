@@ -161,9 +161,11 @@ def _size(value: Any) -> int:
         raise InvalidUpload("This file is empty; there is nothing to upload.", field="size")
     limit = settings.UPLOAD_MAX_SIZE
     if value > limit:
+        size_text, limit_text = human_size(value), human_size(limit)
+        if size_text == limit_text:  # "5.0 MB is over the 5.0 MB limit" reads as a bug
+            size_text, limit_text = f"{value:,} bytes", f"{limit:,} bytes ({limit_text})"
         raise InvalidUpload(
-            f"This file is too big ({human_size(value)}); the limit is {human_size(limit)}.",
-            field="size",
+            f"This file is too big ({size_text}); the limit is {limit_text}.", field="size"
         )
     return value
 
