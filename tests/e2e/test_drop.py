@@ -35,11 +35,13 @@ def test_dropping_three_files_uploads_the_two_allowed_and_refuses_the_oversize_o
     pdf = write_file(tmp_path / "report.pdf", pdf_bytes())
     too_big = sparse_file(tmp_path / "holiday-video.mp4", 5 * MB + 1)
     requests = RequestLog(page)
-    # The choice applies to the whole drop ("the files you add next"); private files have
-    # their own test in test_files.py.
+    # The visibility applies to the files added next: the image goes in public, then the PDF
+    # and the oversize video private, each by a real drop.
     choose_visibility(page, "public")
+    page.locator("[data-dropzone]").drop({"files": [png]})
+    choose_visibility(page, "private")
 
-    page.locator("[data-dropzone]").drop({"files": [png, pdf, too_big]})
+    page.locator("[data-dropzone]").drop({"files": [pdf, too_big]})
 
     refused = queue_row(page, "holiday-video.mp4")
     expect(refused).to_have_attribute("data-state", "failed")
@@ -48,13 +50,14 @@ def test_dropping_three_files_uploads_the_two_allowed_and_refuses_the_oversize_o
         "This file is too big (5,242,881 bytes); the limit is 5,242,880 bytes (5.0 MB)."
     )
     expect(refused.locator("[data-retry]")).to_be_hidden()  # retrying cannot help
-    for name in ("sunset.png", "report.pdf"):
+    for name, visibility in (("sunset.png", "Public"), ("report.pdf", "Private")):
         row = queue_row(page, name)
         expect_done(row)
-        expect(row.locator("[data-visibility]")).to_have_text("Public")
+        expect(row.locator("[data-visibility]")).to_have_text(visibility)
         expect(listed_file(page, name)).to_be_visible()
     expect(page.locator("#upload-list li.file")).to_have_count(2)
     expect(listed_file(page, "sunset.png").locator("img.thumb")).to_be_visible()
+    expect(listed_file(page, "report.pdf").locator("[data-lock]")).to_be_visible()
 
     # Exactly two files left the browser: two tickets asked for, two POSTs to S3.
     tickets = [r for r in requests.posts_to(app.url) if r.url == f"{app.url}/api/uploads"]
@@ -67,6 +70,8 @@ def test_dropping_three_files_uploads_the_two_allowed_and_refuses_the_oversize_o
     stored = {u.original_name: u for u in Upload.objects.all()}
     assert set(stored) == {"sunset.png", "report.pdf"}
     assert {u.status for u in stored.values()} == {Upload.Status.COMPLETE}
+    assert stored["sunset.png"].key.startswith("media/")
+    assert stored["report.pdf"].key.startswith("private/")
     assert app.object_bytes(stored["sunset.png"].key) == png.read_bytes()
     assert app.object_bytes(stored["report.pdf"].key) == pdf.read_bytes()
 

@@ -58,7 +58,17 @@ def test_list_links_private_files_through_the_app_gate(user: Any, make_upload: A
 
     assert f'href="/files/{upload.id}"' in content
     assert upload.key not in content
-    assert "🔒" in content
+    assert "data-lock" in content
+
+
+def test_list_labels_other_public_files_with_their_extension(
+    user: Any, make_upload: Any
+) -> None:
+    make_upload(user, original_name="notes.pdf", content_type="application/pdf")
+
+    content = logged_in(user).get("/uploads/list").content.decode()
+
+    assert '<span class="thumb icon" aria-hidden="true">PDF</span>' in content
 
 
 def test_list_shows_only_own_complete_uploads(user: Any, other_user: Any, make_upload: Any) -> None:

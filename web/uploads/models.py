@@ -68,6 +68,12 @@ class Upload(models.Model):
         return self.part_size, self.part_count
 
     @property
+    def extension(self) -> str:
+        """The name's extension for an icon, e.g. "PDF"; empty when there is none."""
+        stem, dot, extension = self.original_name.rpartition(".")
+        return extension[:4].upper() if dot and stem and extension.isalnum() else ""
+
+    @property
     def is_image(self) -> bool:
         return self.content_type.startswith("image/")
 
