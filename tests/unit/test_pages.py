@@ -61,9 +61,7 @@ def test_list_links_private_files_through_the_app_gate(user: Any, make_upload: A
     assert "data-lock" in content
 
 
-def test_list_labels_other_public_files_with_their_extension(
-    user: Any, make_upload: Any
-) -> None:
+def test_list_labels_other_public_files_with_their_extension(user: Any, make_upload: Any) -> None:
     make_upload(user, original_name="notes.pdf", content_type="application/pdf")
 
     content = logged_in(user).get("/uploads/list").content.decode()
