@@ -110,3 +110,33 @@ def test_a_lost_connection_to_storage_can_be_retried(
     complete = Upload.objects.get(status=Upload.Status.COMPLETE)
     assert complete.original_name == "retry-me.png"
     assert app.object_bytes(complete.key) == image.read_bytes()
+
+
+def test_an_expired_upload_ticket_is_renewed_without_bothering_the_user(
+    alice_page: Page, app: App, settings: Any, tmp_path: Path
+) -> None:
+    page = alice_page
+    settings.UPLOAD_TICKET_EXPIRES = 1
+    image = write_file(tmp_path / "late.png", png_bytes())
+    requests = RequestLog(page)
+    held: list[str] = []
+
+    def hold_the_first_post(route: Route) -> None:
+        if route.request.method == "POST" and not held:
+            held.append(route.request.url)
+            page.wait_for_timeout(2500)  # the ticket expires while the browser waits
+        route.continue_()
+
+    page.route(lambda url: url.startswith(app.s3_endpoint), hold_the_first_post)
+    page.evaluate(
+        "() => { window.states = [];"
+        " document.body.addEventListener('uploads:state', e => window.states.push(e.detail.state)); }"
+    )
+
+    page.locator("[data-input]").set_input_files(image)
+
+    expect_done(queue_row(page, "late.png"))
+    tickets = [r for r in requests.posts_to(app.url) if r.url == f"{app.url}/api/uploads"]
+    assert len(tickets) == 2  # the first expired on S3; a fresh one went through
+    assert "failed" not in page.evaluate("window.states")
+    assert Upload.objects.filter(status=Upload.Status.COMPLETE).count() == 1

@@ -89,3 +89,15 @@ def test_unreachable_s3_is_a_clear_error(settings: Any) -> None:
 
     with pytest.raises(CommandError, match="Cannot reach S3"):
         setup_bucket(APP_ORIGIN)
+
+
+def test_unfinished_multipart_uploads_are_aborted_by_s3_after_a_day(
+    fresh_bucket: str, real_s3: Any
+) -> None:
+    setup_bucket(APP_ORIGIN)
+
+    rules = real_s3.get_bucket_lifecycle_configuration(Bucket=fresh_bucket)["Rules"]
+
+    assert [rule["AbortIncompleteMultipartUpload"] for rule in rules] == [
+        {"DaysAfterInitiation": 1}
+    ]
