@@ -129,8 +129,10 @@ def test_an_expired_upload_ticket_is_renewed_without_bothering_the_user(
 
     page.route(lambda url: url.startswith(app.s3_endpoint), hold_the_first_post)
     page.evaluate(
-        "() => { window.states = [];"
-        " document.body.addEventListener('uploads:state', e => window.states.push(e.detail.state)); }"
+        """() => {
+          const states = (window.states = []);
+          document.body.addEventListener("uploads:state", (e) => states.push(e.detail.state));
+        }"""
     )
 
     page.locator("[data-input]").set_input_files(image)
