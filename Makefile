@@ -9,7 +9,7 @@ DEPLOY_ENV := DJANGO_DEBUG=false DJANGO_SECRET_KEY=check-deploy-only-$$RANDOM-$$
 	DJANGO_ALLOWED_HOSTS=uploads.example.com S3_CORS_ORIGINS=https://uploads.example.com \
 	AWS_ACCESS_KEY_ID=check AWS_SECRET_ACCESS_KEY=check
 
-.PHONY: dev test lint format check install chromium clean up down
+.PHONY: dev test lint format check install chromium clean up down bench loadtest
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || python3 -m venv $(VENV)
@@ -52,6 +52,15 @@ check: $(STAMP)
 # REQUIRE_POSTGRES=1 makes a run that silently fell back to SQLite fail.
 test: $(STAMP) chromium lint check
 	REQUIRE_POSTGRES=1 $(PY) scripts/with_postgres.py $(PY) -m pytest
+
+# On this machine: SeaweedFS + gunicorn, started and stopped here. Several minutes;
+# `make bench ARGS=--quick` for a short run. Results in .artifacts/bench/.
+bench: $(STAMP)
+	cd web && ../$(PY) -m devtools.bench $(ARGS)
+
+# 50 users uploading for 2 minutes: fails on any error or if the bucket and database differ.
+loadtest: $(STAMP)
+	cd web && ../$(PY) -m devtools.loadtest $(ARGS)
 
 # The production-like stack (compose.yaml) for people with Docker: PostgreSQL, SeaweedFS, gunicorn.
 up: .env

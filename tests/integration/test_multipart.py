@@ -246,3 +246,42 @@ def test_cli_help_documents_its_options() -> None:
 
     for option in ("--url", "--user", "--public", "--parallel", "--no-resume", "UPLOAD_PASSWORD"):
         assert option in result.stdout
+
+
+def test_cli_resumes_a_1_gib_upload_stopped_half_way(
+    live_server: Any, app: UploadClient, real_s3: Any, settings: Any, tmp_path: Path
+) -> None:
+    path = make_file(tmp_path / "archive.mp4", 1024 * MiB)  # 128 parts of 8 MiB
+    file = LocalFile.at(path)
+    upload = app.start(file, "private")
+    app.send_parts(file, upload, only=range(1, 65))  # then the first session stops
+
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "upload_client",
+            "--url",
+            live_server.url,
+            "--user",
+            "alice",
+            "--private",
+            "--quiet",
+            str(path),
+        ],
+        cwd=REPO / "web",
+        env={**os.environ, "UPLOAD_PASSWORD": "alice-password"},
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert "resuming: 64 of 128 parts already stored" in result.stderr
+    finished = Upload.objects.get(original_name="archive.mp4")  # one upload, continued
+    assert str(finished.id) == upload["id"]
+    assert finished.status == Upload.Status.COMPLETE
+    bucket = settings.AWS_STORAGE_BUCKET_NAME
+    assert sha256_of_object(real_s3, bucket, finished.key) == sha256_of_file(path)
+    real_s3.delete_object(Bucket=bucket, Key=finished.key)

@@ -105,7 +105,19 @@ _default_database_url = f"sqlite:///{DATA_DIR / 'db.sqlite3'}"
 DATABASE_URL = env_str("DATABASE_URL", _default_database_url)
 if _default_database_url == DATABASE_URL:
     DATA_DIR.mkdir(exist_ok=True)
-DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
+DATABASES = {
+    "default": dj_database_url.parse(DATABASE_URL, conn_max_age=60, conn_health_checks=True)
+}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Several processes or threads writing at once (gunicorn workers, the browser's parallel
+    # requests): WAL lets readers go on during a write, IMMEDIATE takes the write lock up front
+    # instead of failing with "database is locked" half-way, and writers wait up to 20 s.
+    DATABASES["default"]["OPTIONS"] = {
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+        **DATABASES["default"].get("OPTIONS", {}),
+    }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # Rate limits count in this cache. The default is per process; with several gunicorn workers
 # point DJANGO_CACHE_BACKEND/DJANGO_CACHE_LOCATION at a shared cache (Redis, memcached).
@@ -122,6 +134,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Sessions read from the cache, written through to the database: one query less per request.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "uploads:index"
 LOGOUT_REDIRECT_URL = "login"

@@ -73,6 +73,10 @@ def main(argv: list[str] | None = None) -> int:
                 visibility="public" if args.public else "private",
                 resume=not args.no_resume,
                 progress=progress_printer(os.path.basename(path), args.quiet),
+                on_resume=lambda stored, total, path=path: print(
+                    f"{path}: resuming: {stored} of {total} parts already stored",
+                    file=sys.stderr,
+                ),
             )
         except (UploadFailed, OSError) as error:
             failures += 1

@@ -11,10 +11,11 @@ import base64
 import hashlib
 import mimetypes
 import os
+import secrets
 import threading
 import time
-from collections.abc import Callable, Iterable
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -23,6 +24,7 @@ import requests
 
 SIGN_BATCH = 100
 PART_ATTEMPTS = 5
+STREAM_CHUNK = 1024**2
 
 Progress = Callable[[int, int], None]  # (bytes sent, total bytes)
 
@@ -55,6 +57,61 @@ class LocalFile:
     def read(self, offset: int, length: int) -> bytes:
         with open(self.path, "rb") as handle:
             return os.pread(handle.fileno(), length, offset)
+
+
+class MultipartForm:
+    """A multipart/form-data body (the fields, then the file) streamed from disk.
+
+    Never holds the file in memory: `requests` would read all of it, then copy it into the
+    body, before sending a byte. Pass it as `data=` with `headers={"Content-Type": ...}`; its
+    length is known, so it goes with a Content-Length, as S3 wants.
+    """
+
+    def __init__(
+        self,
+        fields: dict[str, str],
+        file: LocalFile,
+        *,
+        field_name: str = "file",
+        progress: Progress | None = None,
+    ) -> None:
+        boundary = secrets.token_hex(16)
+        self.content_type = f"multipart/form-data; boundary={boundary}"
+        self.file = file
+        self.progress = progress or (lambda sent, total: None)
+        parts = [
+            f'--{boundary}\r\nContent-Disposition: form-data; name="{_quote(name)}"\r\n\r\n'
+            f"{value}\r\n"
+            for name, value in fields.items()
+        ]
+        parts.append(
+            f'--{boundary}\r\nContent-Disposition: form-data; name="{_quote(field_name)}"; '
+            f'filename="{_quote(file.name)}"\r\n'
+            f"Content-Type: {file.content_type or 'application/octet-stream'}\r\n\r\n"
+        )
+        self.head = "".join(parts).encode()
+        self.tail = f"\r\n--{boundary}--\r\n".encode()
+
+    def __len__(self) -> int:
+        return len(self.head) + self.file.size + len(self.tail)
+
+    def __iter__(self) -> Iterator[bytes]:
+        yield self.head
+        sent, size = 0, self.file.size
+        with open(self.file.path, "rb") as handle:
+            while sent < size:
+                chunk = handle.read(min(STREAM_CHUNK, size - sent))
+                if not chunk:
+                    raise OSError(f"{self.file.path} shrank while it was being sent.")
+                yield chunk
+                sent += len(chunk)
+                self.progress(sent, size)
+        yield self.tail
+
+
+def _quote(value: str) -> str:
+    """Quotes, CR and LF escaped in a form-data header parameter, as browsers do."""
+    return value.replace('"', "%22").replace("\r", "%0D").replace("\n", "%0A")
 
 
 def content_md5(data: bytes) -> str:
@@ -152,30 +209,43 @@ class UploadClient:
         resume: bool = True,
         progress: Progress | None = None,
         content_type: str | None = None,
+        on_resume: Callable[[int, int], None] | None = None,
     ) -> dict[str, Any]:
-        """Upload one file; returns the completed upload as the API describes it."""
+        """Upload one file; returns the completed upload as the API describes it.
+
+        `on_resume(stored, total)` is told when an unfinished upload of the same file is
+        continued, with how many of its parts S3 already holds.
+        """
         file = LocalFile.at(path, content_type)
         report = progress or (lambda sent, total: None)
         upload = self.find_resumable(file, visibility) if resume else None
+        have: set[int] = set()  # a new upload holds no parts: no need to ask S3
+        if upload is not None:
+            try:
+                have = self.stored_parts(upload["id"])
+            except UploadFailed:  # storage forgot it (aborted, swept): start afresh
+                upload = None
+            else:
+                if on_resume is not None:
+                    on_resume(len(have), upload["part_count"])
         if upload is None:
             upload = self.start(file, visibility)
         if upload["method"] == "POST":
             self._post(file, upload["upload"], report)
         else:
-            self.send_parts(file, upload, report=report)
+            self._send_parts(file, upload, have=have, wanted=None, report=report)
         return self.complete(upload["id"])
 
     def _post(self, file: LocalFile, ticket: dict[str, Any], report: Progress) -> None:
-        with open(file.path, "rb") as handle:
-            response = requests.post(
-                ticket["url"],
-                data=ticket["fields"],
-                files={"file": (file.name, handle, file.content_type)},
-                timeout=self.timeout,
-            )
+        form = MultipartForm(ticket["fields"], file, progress=report)
+        response = self._s3_session().post(
+            ticket["url"],
+            data=form,
+            headers={"Content-Type": form.content_type},
+            timeout=self.timeout,
+        )
         if response.status_code not in (200, 201, 204):
             raise UploadFailed(f"Storage refused the file: {_s3_error(response)}")
-        report(file.size, file.size)
 
     # --- Multipart --------------------------------------------------------------------------
 
@@ -198,10 +268,21 @@ class UploadClient:
         report: Progress | None = None,
     ) -> None:
         """Send the parts S3 does not hold yet (or just `only`), `parallel` at a time."""
-        part_size, count = upload["part_size"], upload["part_count"]
         have = self.stored_parts(upload["id"])
-        wanted = list(only) if only is not None else range(1, count + 1)
-        missing = [n for n in wanted if n not in have]
+        self._send_parts(file, upload, have=have, wanted=only, report=report)
+
+    def _send_parts(
+        self,
+        file: LocalFile,
+        upload: dict[str, Any],
+        *,
+        have: set[int],
+        wanted: Iterable[int] | None,
+        report: Progress | None,
+    ) -> None:
+        part_size, count = upload["part_size"], upload["part_count"]
+        numbers = list(wanted) if wanted is not None else range(1, count + 1)
+        missing = [n for n in numbers if n not in have]
         sent_bytes = sum(_length(n, part_size, file.size) for n in have)
         lock = threading.Lock()
         report = report or (lambda sent, total: None)
@@ -215,13 +296,28 @@ class UploadClient:
                 self.parts_sent.append(number)
                 report(sent_bytes, file.size)
 
-        with ThreadPoolExecutor(self.parallel) as pool:
-            for start in range(0, len(missing), SIGN_BATCH):
-                batch = missing[start : start + SIGN_BATCH]
-                urls = self.sign(upload["id"], batch)
-                # Leave the pool's queue short so URLs are fresh when used.
-                for future in [pool.submit(send, n, urls[n]) for n in batch]:
+        pool = ThreadPoolExecutor(self.parallel)
+        try:
+            # A small first batch, so parts start going up without waiting for 100 signatures.
+            first = min(SIGN_BATCH, 2 * self.parallel)
+            batches = [missing[:first]] + [
+                missing[start : start + SIGN_BATCH]
+                for start in range(first, len(missing), SIGN_BATCH)
+            ]
+            in_flight: list[Future[None]] = []
+            for batch in filter(None, batches):
+                # The next batch is signed when the last parts of this one are on their way:
+                # the pool never waits for URLs, and URLs are fresh when they are used.
+                for future in in_flight[: -self.parallel]:
                     future.result()
+                del in_flight[: -self.parallel]
+                urls = self.sign(upload["id"], batch)
+                in_flight += [pool.submit(send, n, urls[n]) for n in batch]
+            for future in in_flight:
+                future.result()
+        finally:
+            # On failure, parts not started yet are dropped rather than sent for nothing.
+            pool.shutdown(wait=True, cancel_futures=True)
 
     def _put_part(
         self, file: LocalFile, upload_id: str, number: int, part_size: int, signed: dict[str, Any]

@@ -1,0 +1,79 @@
+"""The benchmark harness end to end at toy sizes: it runs and reports. It times nothing."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from devtools import bench
+from devtools.benchreport import PATHS, KiB, MiB, label, targets
+
+pytestmark = [pytest.mark.harness_smoke, pytest.mark.integration]
+
+SIZES = [64 * KiB, 9 * MiB]  # one form POST, one multipart upload of two parts
+
+
+@pytest.fixture(scope="module")
+def results(tmp_path_factory: pytest.TempPathFactory) -> tuple[bench.Report, str, Path]:
+    out = tmp_path_factory.mktemp("bench")
+    report, table = bench.run(
+        sizes=SIZES,
+        repeat=1,
+        seconds=0.5,
+        clients=4,
+        workers=2,
+        threshold=1 * MiB,
+        out_dir=out,
+        log=lambda message: None,
+    )
+    return report, table, out
+
+
+def test_writes_the_table_the_json_and_a_png_chart(results: tuple) -> None:
+    _, table, out = results
+
+    assert (out / "results.md").read_text() == table
+    assert json.loads((out / "results.json").read_text())["targets"]
+    assert (out / "results.png").read_bytes().startswith(b"\x89PNG\r\n\x1a\n")
+
+
+def test_table_has_a_row_per_size_and_path_and_every_target(results: tuple) -> None:
+    report, table, _ = results
+
+    for size in SIZES:
+        for path in PATHS:
+            assert f"| {label(size)} | {path} |" in table
+    assert "| POST /api/uploads (presign) |" in table
+    assert "| GET /bench/ping (trivial JSON) |" in table
+    for target in targets(report):
+        assert (
+            f"| {target.name} | {target.measured} | {'pass' if target.passed else 'MISS'} |"
+            in table
+        )
+    assert len(targets(report)) == 6
+
+
+def test_every_upload_arrived_through_its_own_path(results: tuple) -> None:
+    report, _, _ = results
+
+    for size in SIZES:
+        runs = {run.path: run for run in report.uploads if run.size == size}
+        assert set(runs) == set(PATHS)
+        assert all(run.seconds > 0 for run in runs.values())
+        assert runs["raw"].app_requests == 0
+        assert 2 <= runs["direct"].app_requests <= 6
+        assert 0 < runs["direct"].app_bytes_received < 16 * KiB
+        assert runs["proxy"].app_requests == 1
+        assert runs["proxy"].app_bytes_received > size
+        assert all(run.app_peak_rss > 10 * MiB for run in runs.values())
+
+
+def test_both_views_answered_without_errors(results: tuple) -> None:
+    report, _, _ = results
+
+    for view in ("presign", "trivial"):
+        assert report.rate(view, "requests") > 0
+        assert report.errors(view) == 0
+        assert 0 < report.rate(view, "p50_ms") <= report.rate(view, "p99_ms")

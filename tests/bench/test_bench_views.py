@@ -1,0 +1,73 @@
+"""The benchmark-only views: off unless asked for; the proxy upload stores through storages."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+
+pytestmark = pytest.mark.django_db
+
+BENCH_URLS = pytest.mark.urls("tests.bench.urls")
+
+
+def test_bench_views_are_not_mounted_by_default(client: Client) -> None:
+    assert client.get("/bench/ping").status_code == 404
+
+
+@BENCH_URLS
+def test_ping_answers_json(client: Client) -> None:
+    response = client.get("/bench/ping")
+
+    assert response.status_code == 200
+    assert response.json() == {"ok": True}
+
+
+@BENCH_URLS
+def test_proxy_upload_saves_the_file_under_media(api: Client, moto_s3: Any, settings: Any) -> None:
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "public_media": {
+            "BACKEND": "uploads.storages.PublicMediaStorage",
+            "OPTIONS": {"bucket_name": settings.AWS_STORAGE_BUCKET_NAME},
+        },
+    }
+    upload = SimpleUploadedFile("clip.mp4", b"\x00\x00\x00\x18ftypisom" + b"x" * 100)
+
+    response = api.post("/bench/proxy-upload", {"file": upload})
+
+    assert response.status_code == 201
+    key = response.json()["key"]
+    assert key.startswith("media/bench/")
+    assert key.endswith("/clip.mp4")
+    stored = moto_s3.get_object(Bucket=settings.AWS_STORAGE_BUCKET_NAME, Key=key)
+    assert stored["ContentLength"] == 112
+
+
+@BENCH_URLS
+def test_proxy_upload_needs_a_login(client: Client) -> None:
+    upload = SimpleUploadedFile("clip.mp4", b"data")
+
+    response = client.post("/bench/proxy-upload", {"file": upload})
+
+    assert response.status_code == 401
+
+
+@BENCH_URLS
+def test_proxy_upload_keeps_csrf_protection(user: Any) -> None:
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(user)
+
+    response = client.post("/bench/proxy-upload", {"file": SimpleUploadedFile("a.txt", b"a")})
+
+    assert response.status_code == 403
+
+
+@BENCH_URLS
+def test_proxy_upload_without_a_file_is_400(api: Client) -> None:
+    response = api.post("/bench/proxy-upload", {})
+
+    assert response.status_code == 400
+    assert response.json()["field"] == "file"

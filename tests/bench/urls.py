@@ -1,0 +1,7 @@
+"""The app's URLs with the benchmark views mounted, as BENCHMARK_VIEWS=true does."""
+
+from django.urls import include, path
+
+from config.urls import urlpatterns as app_urlpatterns
+
+urlpatterns = [path("bench/", include("uploads.bench_urls")), *app_urlpatterns]
