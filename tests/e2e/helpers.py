@@ -95,6 +95,15 @@ def listed_file(page: Page, filename: str) -> Locator:
     return page.locator("#upload-list li.file", has=page.get_by_role("link", name=filename))
 
 
+def wait_for_progress(page: Page, row: Locator, percent: int, timeout: float) -> None:
+    """Until the row's progress bar reaches `percent`."""
+    page.wait_for_function(
+        f"row => Number(row.querySelector('[data-progress]').value) >= {percent}",
+        arg=row.element_handle(),
+        timeout=timeout,
+    )
+
+
 def expect_done(row: Locator, timeout: float = 30_000) -> None:
     expect(row).to_have_attribute("data-state", "done", timeout=timeout)
     expect(row.locator("[data-progress]")).to_have_js_property("value", 100)

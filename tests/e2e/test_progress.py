@@ -17,6 +17,7 @@ from tests.e2e.helpers import (
     queue_row,
     sparse_file,
     wait_for_answer,
+    wait_for_progress,
 )
 from uploads.models import Upload
 
@@ -73,11 +74,7 @@ def test_cancelling_a_50_mb_upload_midway_stops_it_and_marks_it_cancelled(
     page.locator("[data-input]").set_input_files(big)
     row = queue_row(page, "lecture.mp4")
     expect(row).to_have_attribute("data-state", "uploading")
-    page.wait_for_function(
-        "row => Number(row.querySelector('[data-progress]').value) >= 10",
-        arg=row.element_handle(),
-        timeout=15_000,
-    )
+    wait_for_progress(page, row, 10, timeout=15_000)
     row.get_by_role("button", name="Cancel").click()
 
     expect(row).to_have_attribute("data-state", "cancelled")
@@ -155,11 +152,7 @@ def test_cancelling_a_multipart_upload_aborts_its_parts_on_s3(
 
     page.locator("[data-input]").set_input_files(big)
     row = queue_row(page, "archive.zip")
-    page.wait_for_function(
-        "row => Number(row.querySelector('[data-progress]').value) >= 10",
-        arg=row.element_handle(),
-        timeout=15_000,
-    )
+    wait_for_progress(page, row, 10, timeout=15_000)
     row.get_by_role("button", name="Cancel").click()
 
     expect(row).to_have_attribute("data-state", "cancelled")

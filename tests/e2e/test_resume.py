@@ -7,7 +7,7 @@ from typing import Any
 
 from playwright.sync_api import Page, Request, expect
 
-from tests.e2e.helpers import MB, App, expect_done, queue_row, sparse_file
+from tests.e2e.helpers import MB, App, expect_done, queue_row, sparse_file, wait_for_progress
 from tests.e2e.test_progress import RECORD_PROGRESS, throttle_uploads
 from uploads.models import Upload
 
@@ -68,11 +68,7 @@ def test_1_gib_file_goes_up_in_parallel_parts_and_resumes_after_a_reload(
 
     page.locator("[data-input]").set_input_files(big)
     row = queue_row(page, "recording.zip")
-    page.wait_for_function(
-        "row => Number(row.querySelector('[data-progress]').value) >= 30",
-        arg=row.element_handle(),
-        timeout=90_000,
-    )
+    wait_for_progress(page, row, 30, timeout=90_000)
     first_progress: list[float] = page.evaluate("window.progressSamples")
     page.reload()
     upload = Upload.objects.get(original_name="recording.zip")
@@ -115,11 +111,7 @@ def test_starting_over_discards_the_unfinished_upload(
     throttle_uploads(page, 20 * MB)
     page.locator("[data-input]").set_input_files(big)
     row = queue_row(page, "tape.zip")
-    page.wait_for_function(
-        "row => Number(row.querySelector('[data-progress]').value) >= 20",
-        arg=row.element_handle(),
-        timeout=30_000,
-    )
+    wait_for_progress(page, row, 20, timeout=30_000)
     page.reload()
     throttle_uploads(page, -1)
     abandoned = Upload.objects.get(original_name="tape.zip")

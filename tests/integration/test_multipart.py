@@ -54,6 +54,19 @@ def sha256_of_object(client: Any, bucket: str, key: str) -> str:
     return digest.hexdigest()
 
 
+def run_cli(*args: str | Path) -> subprocess.CompletedProcess[str]:
+    """`python -m upload_client …` as a user runs it, password from the environment."""
+    return subprocess.run(
+        [sys.executable, "-m", "upload_client", *map(str, args)],
+        cwd=REPO / "web",
+        env={**os.environ, "UPLOAD_PASSWORD": "alice-password"},
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+
+
 @pytest.fixture
 def app(live_server: Any, real_s3: Any, settings: Any, user: Any) -> UploadClient:
     settings.UPLOAD_MULTIPART_THRESHOLD = 1 * MiB
@@ -209,26 +222,7 @@ def test_cli_uploads_a_file_and_prints_its_link(
 ) -> None:
     path = make_file(tmp_path / "clip.mp4", 20 * MiB)
 
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "upload_client",
-            "--url",
-            live_server.url,
-            "--user",
-            "alice",
-            "--public",
-            "--quiet",
-            str(path),
-        ],
-        cwd=REPO / "web",
-        env={**os.environ, "UPLOAD_PASSWORD": "alice-password"},
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+    result = run_cli("--url", live_server.url, "--user", "alice", "--public", "--quiet", path)
 
     assert result.returncode == 0, result.stderr
     assert "\tcomplete\t" in result.stdout
@@ -236,13 +230,7 @@ def test_cli_uploads_a_file_and_prints_its_link(
 
 
 def test_cli_help_documents_its_options() -> None:
-    result = subprocess.run(
-        [sys.executable, "-m", "upload_client", "--help"],
-        cwd=REPO / "web",
-        capture_output=True,
-        text=True,
-        check=True,
-    )
+    result = run_cli("--help")
 
     for option in ("--url", "--user", "--public", "--parallel", "--no-resume", "UPLOAD_PASSWORD"):
         assert option in result.stdout
@@ -256,26 +244,7 @@ def test_cli_resumes_a_1_gib_upload_stopped_half_way(
     upload = app.start(file, "private")
     app.send_parts(file, upload, only=range(1, 65))  # then the first session stops
 
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "upload_client",
-            "--url",
-            live_server.url,
-            "--user",
-            "alice",
-            "--private",
-            "--quiet",
-            str(path),
-        ],
-        cwd=REPO / "web",
-        env={**os.environ, "UPLOAD_PASSWORD": "alice-password"},
-        capture_output=True,
-        text=True,
-        timeout=600,
-        check=False,
-    )
+    result = run_cli("--url", live_server.url, "--user", "alice", "--private", "--quiet", path)
 
     assert result.returncode == 0, result.stderr
     assert "resuming: 64 of 128 parts already stored" in result.stderr
