@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from playwright.sync_api import Dialog, Page, expect
 
@@ -84,3 +85,21 @@ def test_uploads_work_with_the_browser_cache_disabled(
 
     expect_done(queue_row(page, "dot.png"))
     assert errors == []
+
+
+def test_status_changes_are_announced_to_screen_readers(
+    alice_page: Page, app: App, settings: Any, tmp_path: Path
+) -> None:
+    page = alice_page
+    settings.UPLOAD_MAX_SIZE = 1 * MB
+    page.reload()
+    announcer = page.locator("[aria-live=polite][data-announcer]")
+
+    page.locator("[data-input]").set_input_files(write_file(tmp_path / "ok.png", png_bytes()))
+    expect_done(queue_row(page, "ok.png"))
+    expect(announcer).to_have_text("ok.png uploaded")
+
+    page.locator("[data-input]").set_input_files(
+        sparse_file(tmp_path / "big.zip", 2 * MB, head=b"PK\x03\x04")
+    )
+    expect(announcer).to_contain_text("big.zip failed: This file is too big")
