@@ -1,6 +1,8 @@
 """`make dev`: local S3 + migrations + bucket setup + demo user + runserver; Ctrl-C stops all.
 
 Set AWS_S3_ENDPOINT_URL to use an S3 server of your own instead of starting SeaweedFS.
+DEV_FREE_PORTS=1 starts SeaweedFS on free ports instead of 8333 and its neighbours (for a second
+checkout, and for the tests); plain `manage.py` commands then need AWS_S3_ENDPOINT_URL to reach it.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ import time
 from pathlib import Path
 
 from config.settings import LOCAL_S3_ACCESS_KEY, LOCAL_S3_SECRET_KEY
-from devtools.seaweedfs import LocalS3Server
+from devtools.seaweedfs import LocalS3Server, process_is_running
 
 REPO = Path(__file__).resolve().parents[2]
 MANAGE = [sys.executable, str(REPO / "web" / "manage.py")]
@@ -26,14 +28,14 @@ def stop_leftover_server() -> None:
     """A previous `make dev` killed without Ctrl-C may have left its server running."""
     if not PID_FILE.exists():
         return
-    with contextlib.suppress(ValueError, ProcessLookupError, PermissionError):
+    with contextlib.suppress(ValueError, OSError):  # gone, not ours, or a garbled file
         pid = int(PID_FILE.read_text())
         cmdline = Path(f"/proc/{pid}/cmdline").read_bytes()
         if b"weed" in cmdline and str(DATA_DIR).encode() in cmdline:
             print(f"Stopping a local S3 server left over from an earlier run (pid {pid})…")
             os.killpg(pid, signal.SIGTERM)
             for _ in range(50):
-                if not Path(f"/proc/{pid}").exists():
+                if not process_is_running(pid):
                     break
                 time.sleep(0.1)
     PID_FILE.unlink(missing_ok=True)
@@ -41,6 +43,13 @@ def stop_leftover_server() -> None:
 
 def manage(*args: str) -> None:
     subprocess.run([*MANAGE, *args], check=True)
+
+
+def local_s3_server() -> LocalS3Server:
+    keys = {"access_key": LOCAL_S3_ACCESS_KEY, "secret_key": LOCAL_S3_SECRET_KEY}
+    if os.environ.get("DEV_FREE_PORTS", "").lower() in {"1", "true", "yes"}:
+        return LocalS3Server.on_free_ports(DATA_DIR, **keys)
+    return LocalS3Server(data_dir=DATA_DIR, **keys)
 
 
 def _interrupt(signum: int, frame: object) -> None:
@@ -61,13 +70,12 @@ def main() -> int:
             print(f"Using the S3 server at {env_endpoint} (AWS_S3_ENDPOINT_URL).")
         else:
             stop_leftover_server()
-            server = LocalS3Server(
-                data_dir=DATA_DIR, access_key=LOCAL_S3_ACCESS_KEY, secret_key=LOCAL_S3_SECRET_KEY
-            )
+            server = local_s3_server()
             print(f"Starting the local S3 server (SeaweedFS) on {server.endpoint_url}…")
             server.start()
             assert server.process is not None
             PID_FILE.write_text(str(server.process.pid))
+            os.environ["AWS_S3_ENDPOINT_URL"] = server.endpoint_url  # for every command below
         manage("migrate", "--noinput", "-v", "0")
         manage(
             "s3_setup", "--origin", f"http://{host}:{port}", "--origin", f"http://localhost:{port}"

@@ -52,6 +52,15 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+def process_is_running(pid: int) -> bool:
+    """False once the process has exited, even while it waits to be reaped (a zombie)."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except FileNotFoundError:
+        return False
+    return stat.rpartition(")")[2].split()[0] != "Z"
+
+
 def port_is_open(port: int) -> bool:
     with socket.socket() as sock:
         sock.settimeout(0.2)
