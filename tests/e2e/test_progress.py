@@ -203,3 +203,37 @@ def test_a_part_whose_connection_drops_is_sent_again_without_bothering_the_user(
     assert upload.status == Upload.Status.COMPLETE
     assert upload.part_count == 9
     assert app.s3.head_object(Bucket=app.bucket, Key=upload.key)["ContentLength"] == 70 * MB
+
+
+def test_a_part_whose_url_expired_is_signed_again_without_bothering_the_user(
+    alice_page: Page, app: App, settings: Any, tmp_path: Path
+) -> None:
+    page = alice_page
+    settings.UPLOAD_TICKET_EXPIRES = 4
+    big = sparse_file(tmp_path / "footage.zip", 70 * MB, head=b"PK\x03\x04")
+    requests = RequestLog(page)
+    held: list[str] = []
+
+    def hold_part_three_once(route: Route) -> None:
+        if route.request.method == "PUT" and not held:
+            held.append(route.request.url)
+            page.wait_for_timeout(5000)  # its URL expires while the browser waits
+        route.continue_()
+
+    page.route(lambda url: "partNumber=3&" in url, hold_part_three_once)
+    page.evaluate(RECORD_PROGRESS)
+
+    page.locator("[data-input]").set_input_files(big)
+
+    expect_done(queue_row(page, "footage.zip"), timeout=60_000)
+    part_three = [r for r in requests.puts_to(app.s3_endpoint) if "partNumber=3&" in r.url]
+    statuses = [r.response().status for r in part_three]
+    assert statuses[0] == 403  # expired
+    assert statuses[-1] == 200  # then accepted
+    assert len({r.url for r in part_three}) == len(part_three)  # each time freshly signed
+    upload = Upload.objects.get(original_name="footage.zip")
+    signings = requests.posts_to(f"{app.url}/api/uploads/{upload.id}/parts")
+    assert {"part_numbers": [3]} in [r.post_data_json for r in signings]
+    assert page.evaluate("window.stateSamples") == ["starting", "uploading", "verifying", "done"]
+    assert upload.status == Upload.Status.COMPLETE
+    assert app.s3.head_object(Bucket=app.bucket, Key=upload.key)["ContentLength"] == 70 * MB
