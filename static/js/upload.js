@@ -551,9 +551,14 @@
     // upload of it (same name, size, modification time, type and visibility) with some parts.
     async findUnfinished(item) {
       const file = item.file;
-      let pending;
+      const pending = [];
       try {
-        pending = (await this.api("GET", `${this.createUrl}?status=pending`)).uploads;
+        let url = `${this.createUrl}?status=pending&limit=500`;
+        while (url) {
+          const page = await this.api("GET", url);
+          pending.push(...page.uploads);
+          url = page.next;
+        }
       } catch {
         return null; // resuming is a bonus; a fresh upload still works
       }

@@ -160,3 +160,21 @@ def test_dismissing_the_delete_confirmation_keeps_the_file(
     expect(listed_file(page, "notes.txt")).to_be_visible()
     assert delete_requests == []
     assert app.object_exists(upload.key)
+
+
+def test_older_files_appear_below_the_newest_when_asked_for(
+    alice_page: Page, app: App, user: Any, make_upload: Any
+) -> None:
+    page = alice_page
+    for number in range(55):
+        make_upload(user, visibility="private", original_name=f"scan-{number:02}.pdf")
+    page.reload()
+    files = page.locator("#upload-list li.file")
+    expect(files).to_have_count(50)
+    expect(page.get_by_text("scan-54.pdf")).to_be_visible()  # the newest come first
+
+    page.get_by_role("button", name="Show older files").click()
+
+    expect(files).to_have_count(55)
+    expect(page.get_by_text("scan-00.pdf")).to_be_visible()
+    expect(page.get_by_role("button", name="Show older files")).to_have_count(0)

@@ -142,6 +142,24 @@ def test_stopped_upload_resumes_sending_only_the_missing_parts(
     assert sorted(later.parts_sent) == [3, 4, 5]
 
 
+def test_resume_finds_an_unfinished_upload_behind_a_full_page_of_newer_ones(
+    live_server: Any, app: UploadClient, make_upload: Any, user: Any, tmp_path: Path
+) -> None:
+    path = make_file(tmp_path / "clip.mp4", 24 * MiB)  # 3 parts
+    file = LocalFile.at(path)
+    upload = app.start(file, "private")
+    app.send_parts(file, upload, only=[1])
+    for _ in range(500):  # newer unfinished uploads fill the first page of the list
+        make_upload(user, status=Upload.Status.PENDING)
+    later = UploadClient(live_server.url)
+    later.login("alice", "alice-password")
+
+    result = later.upload(path, visibility="private")
+
+    assert result["id"] == upload["id"]
+    assert sorted(later.parts_sent) == [2, 3]
+
+
 def test_complete_with_parts_missing_is_409_and_stays_pending(
     app: UploadClient, tmp_path: Path
 ) -> None:

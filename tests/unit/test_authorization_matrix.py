@@ -105,7 +105,7 @@ def test_owner_is_allowed(
 def test_list_shows_nothing_of_other_users(pending: Upload, other_user: Any) -> None:
     response = client_for(other_user).get("/api/uploads")
 
-    assert response.json() == {"uploads": []}
+    assert response.json() == {"uploads": [], "next": None}
 
 
 def test_anonymous_list_is_401(pending: Upload) -> None:

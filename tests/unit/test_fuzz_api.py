@@ -58,6 +58,8 @@ paths = st.sampled_from(
         "/api/uploads/{id}/cancel",
         "/api/uploads/{id}/parts",
         "/api/uploads?status={text}",
+        "/api/uploads?cursor={text}",
+        "/api/uploads?limit={text}&status=pending",
         "/api/{text}",
     ]
 )

@@ -180,9 +180,16 @@ class UploadClient:
             },
         )
 
+    def pending_uploads(self) -> Iterator[dict[str, Any]]:
+        """The user's unfinished uploads, newest first, page after page."""
+        path: str | None = "/api/uploads?status=pending&limit=500"
+        while path:
+            page = self.api("GET", path)
+            yield from page["uploads"]
+            path = page["next"]
+
     def find_resumable(self, file: LocalFile, visibility: str) -> dict[str, Any] | None:
-        pending = self.api("GET", "/api/uploads?status=pending")["uploads"]
-        for upload in pending:
+        for upload in self.pending_uploads():
             if (
                 upload["method"] == "multipart"
                 and upload["filename"] == file.name

@@ -7,18 +7,21 @@ import json
 import logging
 from collections.abc import Callable
 from typing import Any
+from urllib.parse import urlencode
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
 
 from uploads import selectors, services
 from uploads.errors import InvalidUpload, RateLimited, UploadError
 from uploads.models import Upload
+from uploads.pagination import page_of, parse_limit
 from uploads.serializers import upload_as_dict
 from uploads.validation import parse_part_requests, parse_upload_request
 
 logger = logging.getLogger(__name__)
 
 Handler = Callable[..., HttpResponse]
+API_PAGE_SIZE = 100
 
 
 def error_response(status: int, message: str, field: str | None = None) -> JsonResponse:
@@ -71,8 +74,23 @@ def _list(request: HttpRequest) -> HttpResponse:
         raise InvalidUpload(
             f"status must be one of {', '.join(Upload.Status.values)}.", field="status"
         )
-    uploads = selectors.upload_list(owner=request.user, status=status)[:500]
-    return JsonResponse({"uploads": [upload_as_dict(upload) for upload in uploads]})
+    limit = parse_limit(request.GET.get("limit"), default=API_PAGE_SIZE)
+    page = page_of(
+        selectors.upload_list(owner=request.user, status=status),
+        cursor=request.GET.get("cursor"),
+        limit=limit,
+    )
+    next_url = None
+    if page.next_cursor:
+        query = {
+            "cursor": page.next_cursor,
+            "limit": limit,
+            **({"status": status} if status else {}),
+        }
+        next_url = f"{request.path}?{urlencode(query)}"
+    return JsonResponse(
+        {"uploads": [upload_as_dict(upload) for upload in page.uploads], "next": next_url}
+    )
 
 
 def _detail(request: HttpRequest, upload_id: str) -> HttpResponse:

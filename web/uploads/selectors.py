@@ -15,7 +15,7 @@ def upload_list(*, owner: AbstractBaseUser, status: str | None = None) -> QueryS
     uploads = Upload.objects.filter(owner=owner)
     if status is not None:
         uploads = uploads.filter(status=status)
-    return uploads.order_by("-created_at")
+    return uploads.order_by("-created_at", "-id")
 
 
 def upload_get(*, owner: AbstractBaseUser, upload_id: str) -> Upload:

@@ -6,15 +6,19 @@ from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
+from django.utils.html import format_html
 from django.views.csrf import csrf_failure as html_csrf_failure
 from django.views.decorators.http import require_GET, require_POST
 
 from uploads import selectors, services
 from uploads.api import error_response
-from uploads.errors import UploadError, UploadNotFound
+from uploads.errors import InvalidUpload, UploadError, UploadNotFound
 from uploads.models import Upload
+from uploads.pagination import page_of
 from uploads.services import ticket_seconds
 from uploads.validation import human_size
+
+PAGE_SIZE = 50  # files per page of the list; older ones load on request
 
 
 def _is_api(request: HttpRequest) -> bool:
@@ -35,15 +39,31 @@ def index(request: HttpRequest) -> HttpResponse:
     return render(request, "uploads/index.html", context)
 
 
-def _list_context(request: HttpRequest) -> dict[str, object]:
-    uploads = selectors.upload_list(owner=request.user, status=Upload.Status.COMPLETE)[:200]
-    return {"uploads": [(upload, services.upload_link(upload=upload)) for upload in uploads]}
+def _list_context(request: HttpRequest, cursor: str | None = None) -> dict[str, object]:
+    page = page_of(
+        selectors.upload_list(owner=request.user, status=Upload.Status.COMPLETE),
+        cursor=cursor,
+        limit=PAGE_SIZE,
+    )
+    return {
+        "uploads": [(upload, services.upload_link(upload=upload)) for upload in page.uploads],
+        "next_cursor": page.next_cursor,
+    }
 
 
 @login_required
 @require_GET
 def upload_list(request: HttpRequest) -> HttpResponse:
-    return render(request, "uploads/_upload_list.html", _list_context(request))
+    """The whole list (first page), or with `cursor` the items of the page after it."""
+    cursor = request.GET.get("cursor")
+    if not cursor:
+        return render(request, "uploads/_upload_list.html", _list_context(request))
+    try:
+        context = _list_context(request, cursor)
+    except InvalidUpload as error:
+        item = format_html('<li class="more error" role="alert">{}</li>', error.message)
+        return HttpResponse(item, status=400)
+    return render(request, "uploads/_upload_items.html", context)
 
 
 @login_required
