@@ -5,11 +5,12 @@ from __future__ import annotations
 import re
 import struct
 import zlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from playwright.sync_api import Locator, Page, Request, expect
+from playwright.sync_api import Locator, Page, Request, Route, expect
 
 MB = 1024 * 1024
 
@@ -168,3 +169,18 @@ def sparse_file(path: Path, size: int, head: bytes = b"") -> Path:
         handle.write(head)
         handle.truncate(size)
     return path
+
+
+def hold_first_request(
+    page: Page, method: str, url_matches: Callable[[str], bool], milliseconds: int
+) -> None:
+    """Hold the first `method` request to a matching URL, as a stalled network would."""
+    held: list[str] = []
+
+    def hold(route: Route) -> None:
+        if route.request.method == method and not held:
+            held.append(route.request.url)
+            page.wait_for_timeout(milliseconds)
+        route.continue_()
+
+    page.route(url_matches, hold)

@@ -14,6 +14,7 @@ from tests.e2e.helpers import (
     RequestLog,
     choose_visibility,
     expect_done,
+    hold_first_request,
     listed_file,
     pdf_bytes,
     png_bytes,
@@ -119,15 +120,8 @@ def test_an_expired_upload_ticket_is_renewed_without_bothering_the_user(
     settings.UPLOAD_TICKET_EXPIRES = 1
     image = write_file(tmp_path / "late.png", png_bytes())
     requests = RequestLog(page)
-    held: list[str] = []
-
-    def hold_the_first_post(route: Route) -> None:
-        if route.request.method == "POST" and not held:
-            held.append(route.request.url)
-            page.wait_for_timeout(2500)  # the ticket expires while the browser waits
-        route.continue_()
-
-    page.route(lambda url: url.startswith(app.s3_endpoint), hold_the_first_post)
+    # The ticket expires while the browser waits.
+    hold_first_request(page, "POST", lambda url: url.startswith(app.s3_endpoint), 2500)
     page.evaluate(
         """() => {
           const states = (window.states = []);

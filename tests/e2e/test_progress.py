@@ -13,6 +13,7 @@ from tests.e2e.helpers import (
     App,
     RequestLog,
     expect_done,
+    hold_first_request,
     listed_file,
     queue_row,
     sparse_file,
@@ -212,15 +213,8 @@ def test_a_part_whose_url_expired_is_signed_again_without_bothering_the_user(
     settings.UPLOAD_TICKET_EXPIRES = 4
     big = sparse_file(tmp_path / "footage.zip", 70 * MB, head=b"PK\x03\x04")
     requests = RequestLog(page)
-    held: list[str] = []
-
-    def hold_part_three_once(route: Route) -> None:
-        if route.request.method == "PUT" and not held:
-            held.append(route.request.url)
-            page.wait_for_timeout(5000)  # its URL expires while the browser waits
-        route.continue_()
-
-    page.route(lambda url: "partNumber=3&" in url, hold_part_three_once)
+    # Part 3's URL expires while the browser waits.
+    hold_first_request(page, "PUT", lambda url: "partNumber=3&" in url, 5000)
     page.evaluate(RECORD_PROGRESS)
 
     page.locator("[data-input]").set_input_files(big)
