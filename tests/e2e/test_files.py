@@ -162,7 +162,7 @@ def test_dismissing_the_delete_confirmation_keeps_the_file(
     assert app.object_exists(upload.key)
 
 
-def test_older_files_appear_below_the_newest_when_asked_for(
+def test_older_files_appear_below_the_newest_when_asked_for_and_can_be_deleted(
     alice_page: Page, app: App, user: Any, make_upload: Any
 ) -> None:
     page = alice_page
@@ -178,3 +178,23 @@ def test_older_files_appear_below_the_newest_when_asked_for(
     expect(files).to_have_count(55)
     expect(page.get_by_text("scan-00.pdf")).to_be_visible()
     expect(page.get_by_role("button", name="Show older files")).to_have_count(0)
+
+    page.once("dialog", lambda dialog: dialog.accept())
+    listed_file(page, "scan-00.pdf").get_by_role("button", name="Delete scan-00.pdf").click()
+
+    expect(listed_file(page, "scan-00.pdf")).to_have_count(0)
+    expect(files).to_have_count(54)  # the older files loaded stay on the page
+    expect(page.get_by_text("scan-01.pdf")).to_be_visible()
+
+
+def test_deleting_the_last_file_says_the_list_is_empty(
+    alice_page: Page, app: App, user: Any, make_upload: Any
+) -> None:
+    page = alice_page
+    make_upload(user, visibility="private", original_name="only.pdf")
+    page.reload()
+
+    page.once("dialog", lambda dialog: dialog.accept())
+    listed_file(page, "only.pdf").get_by_role("button", name="Delete only.pdf").click()
+
+    expect(page.get_by_text("No files yet.")).to_be_visible()

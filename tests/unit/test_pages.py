@@ -90,16 +90,52 @@ def test_list_escapes_file_names(user: Any, make_upload: Any) -> None:
     assert "&lt;script&gt;" in content
 
 
-def test_delete_from_the_list_removes_the_file(user: Any, make_upload: Any, moto_s3: Any) -> None:
+def test_delete_from_the_list_removes_the_file_and_only_its_row(
+    user: Any, make_upload: Any, moto_s3: Any
+) -> None:
+    make_upload(user, original_name="keep.png")
     upload = make_upload(user, original_name="old.png")
     moto_s3.put_object(Bucket="test-uploads", Key=upload.key, Body=b"x")
 
     response = logged_in(user).post(f"/uploads/{upload.id}/delete")
 
     assert response.status_code == 200
-    assert "old.png" not in response.content.decode()
+    assert response.content == b""  # the row is swapped for nothing; the rest stays as it is
     assert not Upload.objects.filter(id=upload.id).exists()
     assert moto_s3.list_objects_v2(Bucket="test-uploads").get("KeyCount") == 0
+
+
+def test_deleting_the_last_file_shows_the_empty_list(
+    user: Any, make_upload: Any, moto_s3: Any
+) -> None:
+    upload = make_upload(user, original_name="only.png")
+
+    response = logged_in(user).post(f"/uploads/{upload.id}/delete")
+
+    assert response["HX-Retarget"] == "#upload-list"
+    assert response["HX-Reswap"] == "innerHTML"
+    assert "No files yet" in response.content.decode()
+
+
+def test_a_delete_storage_cannot_carry_out_keeps_the_file_and_says_why(
+    user: Any, make_upload: Any, moto_s3: Any, monkeypatch: Any
+) -> None:
+    from uploads import s3
+    from uploads.errors import StorageUnavailable
+
+    def unreachable(key: str) -> None:
+        raise StorageUnavailable()
+
+    monkeypatch.setattr(s3, "delete_object", unreachable)
+    upload = make_upload(user, original_name="stays.png")
+
+    response = logged_in(user).post(f"/uploads/{upload.id}/delete")
+
+    content = response.content.decode()
+    assert response.status_code == 200  # htmx swaps it in: the row, with the reason
+    assert f'data-upload-id="{upload.id}"' in content
+    assert 'role="alert">File storage cannot be reached right now.' in content
+    assert Upload.objects.filter(id=upload.id).exists()
 
 
 def test_delete_of_another_users_file_changes_nothing(

@@ -69,15 +69,22 @@ def upload_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def upload_delete(request: HttpRequest, upload_id: str) -> HttpResponse:
-    context: dict[str, object] = {}
+    """Answers what replaces the file's row: nothing, or the row and why it stays."""
     try:
         upload = selectors.upload_get(owner=request.user, upload_id=upload_id)
         services.upload_delete(upload=upload)
     except UploadNotFound:
-        pass  # already gone: show the list as it is now
+        pass  # already gone: its row goes too
     except UploadError as error:
-        context["error"] = error.message
-    return render(request, "uploads/_upload_list.html", {**_list_context(request), **context})
+        context = {"upload": upload, "link": services.upload_link(upload=upload)}
+        return render(request, "uploads/_upload_item.html", {**context, "row_error": error.message})
+    if selectors.upload_list(owner=request.user, status=Upload.Status.COMPLETE).exists():
+        return HttpResponse("")
+    # That was the last file: the whole list, to say it is empty.
+    response = render(request, "uploads/_upload_list.html", _list_context(request))
+    response["HX-Retarget"] = "#upload-list"
+    response["HX-Reswap"] = "innerHTML"
+    return response
 
 
 @login_required
