@@ -123,6 +123,13 @@
         this.dropzone.classList.remove("is-dragover");
         this.addFiles(event.dataTransfer.files);
       });
+      // Files (a screenshot, files copied in a file manager) pasted anywhere on the page.
+      document.addEventListener("paste", (event) => {
+        const files = event.clipboardData ? event.clipboardData.files : null;
+        if (!files || files.length === 0) return; // plain text: leave it to the browser
+        event.preventDefault();
+        this.addFiles(files);
+      });
       // A file dropped beside the zone must not navigate away from the page.
       window.addEventListener("dragover", (event) => event.preventDefault());
       window.addEventListener("drop", (event) => event.preventDefault());

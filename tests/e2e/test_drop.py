@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import json
 from pathlib import Path
 from typing import Any
@@ -136,3 +137,36 @@ def test_an_expired_upload_ticket_is_renewed_without_bothering_the_user(
     assert len(tickets) == 2  # the first expired on S3; a fresh one went through
     assert "failed" not in page.evaluate("window.states")
     assert Upload.objects.filter(status=Upload.Status.COMPLETE).count() == 1
+
+
+PASTE = """([name, type, base64]) => {
+  const bytes = Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
+  const data = new DataTransfer();
+  if (name) data.items.add(new File([bytes], name, { type }));
+  else data.setData("text/plain", "just some text");
+  document.body.dispatchEvent(new ClipboardEvent("paste", { clipboardData: data, bubbles: true }));
+}"""
+
+
+def test_a_pasted_screenshot_is_uploaded(alice_page: Page, app: App) -> None:
+    page = alice_page
+    choose_visibility(page, "public")
+
+    page.evaluate(PASTE, ["image.png", "image/png", base64.b64encode(png_bytes()).decode()])
+
+    expect_done(queue_row(page, "image.png"))
+    expect(listed_file(page, "image.png")).to_be_visible()
+    upload = Upload.objects.get(original_name="image.png")
+    assert upload.visibility == "public"
+    assert app.object_exists(upload.key)
+
+
+def test_pasting_text_uploads_nothing(alice_page: Page, app: App) -> None:
+    page = alice_page
+    requests = RequestLog(page)
+
+    page.evaluate(PASTE, ["", "", ""])
+
+    page.wait_for_timeout(300)  # give a (wrong) upload the chance to start
+    expect(page.locator("[data-queue] li")).to_have_count(0)
+    assert requests.posts_to(f"{app.url}/api/uploads") == []
