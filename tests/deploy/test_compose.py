@@ -73,8 +73,18 @@ def test_setup_migrates_then_prepares_the_bucket_then_sends_static_files(
     script = " ".join(services["setup"]["command"])
 
     steps = re.findall(r"manage\.py (\w+)", script)
-    assert steps == ["migrate", "s3_setup", "collectstatic"]
+    assert steps == ["migrate", "createcachetable", "s3_setup", "collectstatic"]
     assert "&&" in script  # a failed step fails the job, so web never starts on a broken setup
+
+
+def test_every_worker_counts_rate_limits_in_the_same_database_cache(
+    services: dict[str, Any],
+) -> None:
+    environment = services["web"]["environment"]
+
+    assert environment["DJANGO_CACHE_BACKEND"] == "django.core.cache.backends.db.DatabaseCache"
+    assert int(environment["WEB_CONCURRENCY"]) > 1
+    assert "createcachetable" in " ".join(services["setup"]["command"])
 
 
 @pytest.mark.parametrize("name", APP_SERVICES)
