@@ -130,6 +130,11 @@
         event.preventDefault();
         this.addFiles(files);
       });
+      // "Copy link" on public files in the list (which htmx re-renders: listen on the document).
+      document.addEventListener("click", (event) => {
+        const button = event.target.closest("[data-copy-link]");
+        if (button) this.copyLink(button);
+      });
       // A file dropped beside the zone must not navigate away from the page.
       window.addEventListener("dragover", (event) => event.preventDefault());
       window.addEventListener("drop", (event) => event.preventDefault());
@@ -147,6 +152,22 @@
 
     announce(text) {
       this.announcer.textContent = text;
+    }
+
+    async copyLink(button) {
+      const url = new URL(button.dataset.copyLink, window.location.href).href;
+      try {
+        await navigator.clipboard.writeText(url);
+      } catch {
+        window.prompt("Copy this link:", url); // no clipboard access (e.g. plain http)
+        return;
+      }
+      const label = button.textContent;
+      button.textContent = "Copied";
+      this.announce("Link copied");
+      setTimeout(() => {
+        button.textContent = label;
+      }, 2000);
     }
 
     addFiles(fileList) {

@@ -6,6 +6,7 @@ import re
 from pathlib import Path
 from typing import Any
 
+import requests
 from playwright.sync_api import BrowserContext, Page, Response, expect
 
 from tests.e2e.helpers import (
@@ -198,3 +199,31 @@ def test_deleting_the_last_file_says_the_list_is_empty(
     listed_file(page, "only.pdf").get_by_role("button", name="Delete only.pdf").click()
 
     expect(page.get_by_text("No files yet.")).to_be_visible()
+
+
+def test_copy_link_puts_the_public_url_on_the_clipboard(
+    alice_page: Page, app: App, tmp_path: Path
+) -> None:
+    page = alice_page
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"], origin=app.url)
+    upload = upload_through_the_page(
+        page, write_file(tmp_path / "flyer.pdf", pdf_bytes()), "public"
+    )
+    button = listed_file(page, "flyer.pdf").get_by_role("button", name="Copy the link to flyer.pdf")
+
+    button.click()
+
+    expect(button).to_have_text("Copied")
+    copied = page.evaluate("navigator.clipboard.readText()")
+    assert copied == f"{app.s3_endpoint}/{app.bucket}/{upload.key}"
+    assert requests.get(copied, timeout=10).content == pdf_bytes()  # anyone can open it
+    expect(button).to_have_text("Copy link", timeout=5000)
+
+
+def test_private_files_offer_no_link_to_copy(alice_page: Page, app: App, tmp_path: Path) -> None:
+    page = alice_page
+    upload_through_the_page(page, write_file(tmp_path / "tax.pdf", pdf_bytes()), "private")
+
+    expect(
+        listed_file(page, "tax.pdf").get_by_role("button", name=re.compile("Copy"))
+    ).to_have_count(0)
