@@ -44,6 +44,13 @@
     return unit === 0 ? `${value} bytes` : `${value.toFixed(1)} ${units[unit]}`;
   }
 
+  function formatDuration(seconds) {
+    const whole = Math.max(1, Math.ceil(seconds));
+    if (whole < 60) return `${whole} s`;
+    if (whole < 3600) return `${Math.floor(whole / 60)} min ${whole % 60} s`;
+    return `${Math.floor(whole / 3600)} h ${Math.floor((whole % 3600) / 60)} min`;
+  }
+
   // S3 answers errors as XML; turn its codes into words a person understands.
   function storageErrorMessage(status, body) {
     const code = (/<Code>([^<]+)<\/Code>/.exec(body || "") || [])[1] || "";
@@ -91,6 +98,7 @@
       this.queue = root.querySelector("[data-queue]");
       this.template = root.querySelector("[data-row-template]");
       this.announcer = root.querySelector("[data-announcer]");
+      this.summary = root.querySelector("[data-summary]");
       this.input = root.querySelector("[data-input]");
       this.dropzone = root.querySelector("[data-dropzone]");
       this.items = [];
@@ -230,6 +238,8 @@
       row.querySelector("[data-resume]").hidden = state !== "paused";
       row.querySelector("[data-restart]").hidden = state !== "paused";
       row.querySelector("[data-note]").hidden = state !== "paused";
+      if (!ACTIVE_STATES.has(state)) item.rate = 0;
+      this.summarise();
       document.body.dispatchEvent(
         new CustomEvent("uploads:state", { detail: { name: item.file.name, state } }),
       );
@@ -248,10 +258,45 @@
       while (samples.length > 2 && now - samples[0][0] > 3000) samples.shift();
       const [startTime, startBytes] = samples[0];
       const seconds = (now - startTime) / 1000;
+      item.loaded = loaded;
       if (seconds > 0.2) {
-        const rate = (loaded - startBytes) / seconds;
-        item.row.querySelector("[data-speed]").textContent = `${formatBytes(rate)}/s`;
+        item.rate = (loaded - startBytes) / seconds;
+        const secondsLeft = (total - loaded) / item.rate;
+        const left = item.rate > 0 ? ` · ${formatDuration(secondsLeft)} left` : "";
+        item.row.querySelector("[data-speed]").textContent = `${formatBytes(item.rate)}/s${left}`;
       }
+      this.summarise();
+    }
+
+    // One line over the queue: how far the whole batch is, its speed and the time left.
+    summarise() {
+      const count = (state) => this.items.filter((item) => item.state === state).length;
+      const active = this.items.filter((item) => ACTIVE_STATES.has(item.state));
+      const done = count("done");
+      const wanted = this.items.filter(
+        (item) => item.state === "done" || ACTIVE_STATES.has(item.state),
+      );
+      const parts = [];
+      if (this.items.length > 0) parts.push(`${done} of ${wanted.length} done`);
+      if (active.length > 0) {
+        let total = 0;
+        let sent = 0;
+        let rate = 0;
+        for (const item of wanted) {
+          total += item.file.size;
+          sent += item.state === "done" ? item.file.size : item.loaded || 0;
+          if (item.state === "uploading") rate += item.rate || 0;
+        }
+        parts.push(`${Math.floor((sent / (total || 1)) * 100)} % of ${formatBytes(total)}`);
+        if (rate > 0) {
+          const secondsLeft = (total - sent) / rate;
+          parts.push(`${formatBytes(rate)}/s`, `about ${formatDuration(secondsLeft)} left`);
+        }
+      }
+      if (count("failed")) parts.push(`${count("failed")} failed`);
+      if (count("cancelled")) parts.push(`${count("cancelled")} cancelled`);
+      this.summary.textContent = parts.join(" · ");
+      this.summary.hidden = parts.length === 0;
     }
 
     pump() {
@@ -650,6 +695,7 @@
     dismiss(item) {
       item.row.remove();
       this.items = this.items.filter((other) => other !== item);
+      this.summarise();
     }
   }
 

@@ -15,10 +15,12 @@ from tests.e2e.helpers import (
     expect_done,
     hold_first_request,
     listed_file,
+    png_bytes,
     queue_row,
     sparse_file,
     wait_for_answer,
     wait_for_progress,
+    write_file,
 )
 from uploads.models import Upload
 
@@ -126,7 +128,8 @@ def test_200_mb_upload_shows_progress_that_never_goes_back_and_completes(
     assert [int(p.split()[0]) for p in percents] == sorted(int(p.split()[0]) for p in percents)
     speeds = page.evaluate("window.speedSamples")
     assert speeds, "no speed was shown during the upload"
-    assert all(re.fullmatch(r"\d+(\.\d)? (bytes|KB|MB|GB)/s", s) for s in speeds), speeds
+    speed_and_time_left = r"\d+(\.\d)? (bytes|KB|MB|GB)/s · (\d+ s|\d+ min \d+ s) left"
+    assert all(re.fullmatch(speed_and_time_left, s) for s in speeds), speeds
     assert page.evaluate("window.stateSamples") == ["starting", "uploading", "verifying", "done"]
     upload = Upload.objects.get(original_name="dataset.zip")
     assert upload.status == Upload.Status.COMPLETE
@@ -231,3 +234,36 @@ def test_a_part_whose_url_expired_is_signed_again_without_bothering_the_user(
     assert page.evaluate("window.stateSamples") == ["starting", "uploading", "verifying", "done"]
     assert upload.status == Upload.Status.COMPLETE
     assert app.s3.head_object(Bucket=app.bucket, Key=upload.key)["ContentLength"] == 70 * MB
+
+
+def test_a_summary_line_follows_the_whole_batch(alice_page: Page, app: App, tmp_path: Path) -> None:
+    page = alice_page
+    big = sparse_file(tmp_path / "archive.zip", 70 * MB, head=b"PK\x03\x04")
+    small = write_file(tmp_path / "pic.png", png_bytes())
+    page.evaluate(
+        """() => {
+          const summary = document.querySelector("[data-summary]");
+          window.summaries = [];
+          new MutationObserver(() => window.summaries.push(summary.textContent))
+            .observe(summary, {childList: true, characterData: true, subtree: true});
+        }"""
+    )
+
+    page.locator("[data-input]").set_input_files([big, small])
+    page.locator("[data-input]").set_input_files(
+        sparse_file(tmp_path / "huge.zip", 20 * 1024 * MB, head=b"PK\x03\x04")
+    )
+
+    summary = page.locator("[data-summary]")
+    expect(summary).to_have_text("2 of 2 done · 1 failed", timeout=60_000)
+    seen = page.evaluate("window.summaries")
+    running = (
+        r"[012] of 2 done · \d+ % of 70\.0 MB · [\d.]+ (KB|MB|GB)/s · about .+ left( · 1 failed)?"
+    )
+    assert any(re.fullmatch(running, text) for text in seen), seen
+
+    rows = page.locator("[data-queue] li")
+    for left in (2, 1, 0):
+        rows.first.get_by_role("button", name="Dismiss").click()
+        expect(rows).to_have_count(left)
+    expect(summary).to_be_hidden()
