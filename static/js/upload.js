@@ -44,6 +44,30 @@
     return unit === 0 ? `${value} bytes` : `${value.toFixed(1)} ${units[unit]}`;
   }
 
+  // The files of a drop, with those inside dropped folders (and their subfolders).
+  async function filesDropped(dataTransfer) {
+    // Entries must be taken before the first await: the drop's data is gone after it.
+    const entries = Array.from(dataTransfer.items || [])
+      .filter((item) => item.kind === "file" && item.webkitGetAsEntry)
+      .map((item) => item.webkitGetAsEntry());
+    if (!entries.some((entry) => entry && entry.isDirectory)) return dataTransfer.files;
+    const files = [];
+    const walk = async (entry) => {
+      if (entry.isFile) {
+        files.push(await new Promise((resolve, reject) => entry.file(resolve, reject)));
+        return;
+      }
+      const reader = entry.createReader();
+      for (;;) {
+        const batch = await new Promise((resolve, reject) => reader.readEntries(resolve, reject));
+        if (batch.length === 0) return; // readEntries answers in batches until an empty one
+        for (const child of batch) await walk(child);
+      }
+    };
+    for (const entry of entries) if (entry) await walk(entry);
+    return files;
+  }
+
   function formatDuration(seconds) {
     const whole = Math.max(1, Math.ceil(seconds));
     if (whole < 60) return `${whole} s`;
@@ -125,11 +149,11 @@
         depth = Math.max(0, depth - 1);
         if (depth === 0) this.dropzone.classList.remove("is-dragover");
       });
-      this.dropzone.addEventListener("drop", (event) => {
+      this.dropzone.addEventListener("drop", async (event) => {
         event.preventDefault();
         depth = 0;
         this.dropzone.classList.remove("is-dragover");
-        this.addFiles(event.dataTransfer.files);
+        this.addFiles(await filesDropped(event.dataTransfer));
       });
       // Files (a screenshot, files copied in a file manager) pasted anywhere on the page.
       document.addEventListener("paste", (event) => {

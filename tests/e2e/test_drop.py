@@ -170,3 +170,31 @@ def test_pasting_text_uploads_nothing(alice_page: Page, app: App) -> None:
     page.wait_for_timeout(300)  # give a (wrong) upload the chance to start
     expect(page.locator("[data-queue] li")).to_have_count(0)
     assert requests.posts_to(f"{app.url}/api/uploads") == []
+
+
+def drop_through_chromium(page: Page, selector: str, paths: list[Path]) -> None:
+    """A drop as the OS makes it (CDP), so folders arrive as folders, not as flat files."""
+    box = page.locator(selector).bounding_box()
+    assert box is not None
+    x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+    data = {"items": [], "files": [str(path) for path in paths], "dragOperationsMask": 1}
+    cdp = page.context.new_cdp_session(page)
+    for kind in ("dragEnter", "dragOver", "drop"):
+        cdp.send("Input.dispatchDragEvent", {"type": kind, "x": x, "y": y, "data": data})
+
+
+def test_a_dropped_folder_uploads_every_file_inside_it(
+    alice_page: Page, app: App, tmp_path: Path
+) -> None:
+    page = alice_page
+    folder = tmp_path / "holiday"
+    (folder / "day-2").mkdir(parents=True)
+    write_file(folder / "beach.png", png_bytes())
+    write_file(folder / "day-2" / "tickets.pdf", pdf_bytes())
+
+    drop_through_chromium(page, "[data-dropzone]", [folder])
+
+    expect_done(queue_row(page, "beach.png"))
+    expect_done(queue_row(page, "tickets.pdf"))
+    expect(page.locator("[data-queue] li")).to_have_count(2)
+    assert Upload.objects.filter(status=Upload.Status.COMPLETE).count() == 2
