@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import signal
 import subprocess
 import sys
 import time
@@ -14,7 +12,7 @@ from typing import Any
 
 import requests
 
-from devtools.seaweedfs import DEFAULT_PORTS, free_port
+from devtools.seaweedfs import DEFAULT_PORTS, free_port, stop_group
 from scripts.compose_check import REPO
 
 ENTRYPOINT = REPO / "deploy/seaweedfs-entrypoint.sh"
@@ -83,10 +81,4 @@ def wait_for(url: str, process: subprocess.Popen[bytes], timeout: float = 30) ->
 
 
 def stop(process: subprocess.Popen[bytes]) -> None:
-    if process.poll() is None:
-        os.killpg(process.pid, signal.SIGTERM)
-        try:
-            process.wait(15)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait()
+    stop_group(process, timeout=15)

@@ -112,8 +112,13 @@ def app_port() -> int:
 def start_dev(project: Path, clean_env: dict[str, str], app_port: int) -> Iterator:
     runs: list[DevRun] = []
 
-    def start() -> DevRun:
+    def start(*, in_the_background: bool = False) -> DevRun:
+        """`in_the_background`: as `make dev &` in a script, which starts it with SIGINT ignored."""
         env = {**clean_env, "DEV_FREE_PORTS": "1", "DEV_PORT": str(app_port)}
+
+        def ignore_sigint() -> None:
+            signal.signal(signal.SIGINT, signal.SIG_IGN)
+
         process = subprocess.Popen(
             [sys.executable, "-m", "devtools.dev"],
             cwd=project / "web",
@@ -122,6 +127,7 @@ def start_dev(project: Path, clean_env: dict[str, str], app_port: int) -> Iterat
             stderr=subprocess.STDOUT,
             text=True,
             start_new_session=True,
+            preexec_fn=ignore_sigint if in_the_background else None,
         )
         runs.append(DevRun(process))
         return runs[-1]
@@ -195,6 +201,20 @@ def test_ctrl_c_stops_the_app_and_the_s3_server(start_dev, project: Path, app_po
     assert not port_is_open(app_port)
     assert not port_is_open(s3_port)
     assert not (project / ".data/seaweedfs/weed.pid").exists()
+
+
+def test_a_run_started_in_the_background_still_stops_everything_on_sigint(
+    start_dev, project: Path, app_port: int
+) -> None:
+    run = start_dev(in_the_background=True)
+    run.wait_until_serving(app_port)
+    weed = weed_pid(project)
+
+    os.kill(run.process.pid, signal.SIGINT)  # to make dev alone, not its process group
+
+    assert run.process.wait(30) == 0
+    assert not process_is_running(weed)
+    assert not port_is_open(app_port)
 
 
 def test_a_run_that_was_killed_leaves_no_s3_server_behind_the_next_one(

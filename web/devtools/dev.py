@@ -15,6 +15,8 @@ import sys
 import time
 from pathlib import Path
 
+import psutil
+
 from config.settings import LOCAL_S3_ACCESS_KEY, LOCAL_S3_SECRET_KEY
 from devtools.seaweedfs import LocalS3Server, process_is_running
 
@@ -52,14 +54,34 @@ def local_s3_server() -> LocalS3Server:
     return LocalS3Server(data_dir=DATA_DIR, **keys)
 
 
+def stop_tree(process: subprocess.Popen[bytes], timeout: float = 10.0) -> None:
+    """Stop runserver and its autoreloader's child: SIGTERM, then SIGKILL after `timeout`.
+
+    Not SIGINT: started in the background, they inherit it ignored. Not their process group:
+    they share ours, so that a Ctrl-C in the terminal or a kill of the group reaches them too.
+    """
+    with contextlib.suppress(psutil.NoSuchProcess):
+        tree = [psutil.Process(process.pid)]
+        tree += tree[0].children(recursive=True)
+        for member in tree:
+            with contextlib.suppress(psutil.NoSuchProcess):
+                member.terminate()
+        _, alive = psutil.wait_procs(tree, timeout=timeout)
+        for member in alive:
+            with contextlib.suppress(psutil.NoSuchProcess):
+                member.kill()
+    process.wait()
+
+
 def _interrupt(signum: int, frame: object) -> None:
     raise KeyboardInterrupt
 
 
 def main() -> int:
-    # A closed terminal or a `kill` stops everything too, like Ctrl-C.
-    signal.signal(signal.SIGTERM, _interrupt)
-    signal.signal(signal.SIGHUP, _interrupt)
+    # Ctrl-C, a closed terminal or a `kill` stop everything. SIGINT is set explicitly: a program
+    # started in the background inherits it ignored.
+    for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+        signal.signal(signum, _interrupt)
     env_endpoint = os.environ.get("AWS_S3_ENDPOINT_URL")
     server: LocalS3Server | None = None
     app: subprocess.Popen[bytes] | None = None
@@ -98,10 +120,8 @@ def main() -> int:
         print(f"make dev: {error}", file=sys.stderr)
         return 1
     finally:
-        if app is not None and app.poll() is None:
-            app.send_signal(signal.SIGINT)
-            with contextlib.suppress(subprocess.TimeoutExpired):
-                app.wait(10)
+        if app is not None:
+            stop_tree(app)
         if server is not None:
             print("Stopping the local S3 server…")
             server.stop()

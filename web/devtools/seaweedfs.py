@@ -7,6 +7,7 @@ server is never anonymous.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
@@ -19,6 +20,7 @@ import urllib.error
 import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 # HTTP ports and their gRPC twins (weed's default twin is HTTP port + 10000).
 DEFAULT_PORTS = {
@@ -50,6 +52,22 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
+
+
+def stop_group(process: subprocess.Popen[Any], timeout: float = 10.0) -> None:
+    """Stop a process started in a session of its own, with all its children: SIGTERM, then
+    SIGKILL after `timeout` seconds. (SIGTERM, not SIGINT: a program started in the background
+    inherits SIGINT ignored.)"""
+    if process.poll() is not None:
+        return
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(process.pid, signal.SIGTERM)
+    try:
+        process.wait(timeout)
+    except subprocess.TimeoutExpired:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGKILL)
+        process.wait()
 
 
 def process_is_running(pid: int) -> bool:
@@ -156,11 +174,5 @@ class LocalS3Server:
         raise RuntimeError(f"SeaweedFS did not answer on {self.endpoint_url} in {timeout:.0f} s")
 
     def stop(self, timeout: float = 10.0) -> None:
-        if self.process is None or self.process.poll() is not None:
-            return
-        os.killpg(self.process.pid, signal.SIGTERM)
-        try:
-            self.process.wait(timeout)
-        except subprocess.TimeoutExpired:
-            os.killpg(self.process.pid, signal.SIGKILL)
-            self.process.wait()
+        if self.process is not None:
+            stop_group(self.process, timeout)

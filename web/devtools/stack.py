@@ -32,7 +32,7 @@ import psutil
 from botocore.config import Config
 
 from devtools.meter import read_meters
-from devtools.seaweedfs import LocalS3Server, free_port
+from devtools.seaweedfs import LocalS3Server, free_port, stop_group
 
 WEB = Path(__file__).resolve().parents[1]
 BUCKET = "bench-uploads"
@@ -125,7 +125,7 @@ class Stack:
 
     def stop(self) -> None:
         if self.gunicorn is not None and self.gunicorn.poll() is None:
-            _stop_group(self.gunicorn, timeout=15)
+            stop_group(self.gunicorn, timeout=15)
         self.gunicorn = None
         if self.s3 is not None:
             self.s3.stop()
@@ -295,14 +295,3 @@ class Stack:
     def meters(self) -> dict[int, tuple[int, int]]:
         """{worker pid: (requests, bytes received)} since each worker started."""
         return read_meters(self.meter_dir)
-
-
-def _stop_group(process: subprocess.Popen[bytes], timeout: float) -> None:
-    with contextlib.suppress(ProcessLookupError):
-        os.killpg(process.pid, signal.SIGTERM)
-    try:
-        process.wait(timeout)
-    except subprocess.TimeoutExpired:
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(process.pid, signal.SIGKILL)
-        process.wait()
