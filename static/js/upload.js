@@ -167,6 +167,29 @@
         const button = event.target.closest("[data-copy-link]");
         if (button) this.copyLink(button);
       });
+      // htmx leaves the page as it was when a list request fails: say so instead.
+      const listError = document.querySelector("[data-list-error]");
+      const showListError = (message) => {
+        listError.textContent = message;
+        listError.hidden = false;
+      };
+      document.body.addEventListener("htmx:beforeRequest", () => {
+        listError.hidden = true;
+      });
+      document.body.addEventListener("htmx:responseError", (event) => {
+        const { xhr, target } = event.detail;
+        if (xhr.status === 400 && target.matches("li.more")) {
+          target.outerHTML = xhr.responseText; // the server's own words, in place of the button
+          return;
+        }
+        showListError(
+          `Your files could not be updated (the app answered ${xhr.status}). ` +
+            "Reload the page to see where things stand, then try again.",
+        );
+      });
+      document.body.addEventListener("htmx:sendError", () => {
+        showListError("The app cannot be reached. Check your network, then try again.");
+      });
       // A file dropped beside the zone must not navigate away from the page.
       window.addEventListener("dragover", (event) => event.preventDefault());
       window.addEventListener("drop", (event) => event.preventDefault());

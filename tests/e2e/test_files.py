@@ -227,3 +227,58 @@ def test_private_files_offer_no_link_to_copy(alice_page: Page, app: App, tmp_pat
     expect(
         listed_file(page, "tax.pdf").get_by_role("button", name=re.compile("Copy"))
     ).to_have_count(0)
+
+
+def test_a_delete_the_app_fails_says_so_and_keeps_the_file_listed(
+    alice_page: Page, app: App, user: Any, make_upload: Any
+) -> None:
+    page = alice_page
+    make_upload(user, visibility="private", original_name="kept.pdf")
+    page.reload()
+    page.route("**/delete", lambda route: route.fulfill(status=500, body="Server Error"))
+
+    page.once("dialog", lambda dialog: dialog.accept())
+    listed_file(page, "kept.pdf").get_by_role("button", name="Delete kept.pdf").click()
+
+    expect(page.locator("[data-list-error]")).to_have_text(
+        "Your files could not be updated (the app answered 500). "
+        "Reload the page to see where things stand, then try again."
+    )
+    expect(listed_file(page, "kept.pdf")).to_be_visible()
+
+
+def test_a_delete_without_network_says_the_app_cannot_be_reached(
+    alice_page: Page, app: App, user: Any, make_upload: Any
+) -> None:
+    page = alice_page
+    make_upload(user, visibility="private", original_name="kept.pdf")
+    page.reload()
+    page.route("**/delete", lambda route: route.abort("internetdisconnected"))
+
+    page.once("dialog", lambda dialog: dialog.accept())
+    listed_file(page, "kept.pdf").get_by_role("button", name="Delete kept.pdf").click()
+
+    expect(page.locator("[data-list-error]")).to_have_text(
+        "The app cannot be reached. Check your network, then try again."
+    )
+    expect(listed_file(page, "kept.pdf")).to_be_visible()
+    assert Upload.objects.filter(original_name="kept.pdf").exists()
+
+
+def test_a_broken_older_files_link_shows_why_in_its_place(
+    alice_page: Page, app: App, user: Any, make_upload: Any
+) -> None:
+    page = alice_page
+    for number in range(51):
+        make_upload(user, visibility="private", original_name=f"scan-{number:02}.pdf")
+    page.reload()
+    page.route(
+        "**/uploads/list?cursor=*",
+        lambda route: route.continue_(url=f"{app.url}/uploads/list?cursor=broken"),
+    )
+
+    page.get_by_role("button", name="Show older files").click()
+
+    expect(page.locator("#upload-list li.more[role=alert]")).to_have_text(
+        "This page link is not valid; start again from the first page."
+    )
