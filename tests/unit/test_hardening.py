@@ -24,6 +24,7 @@ def test_creating_too_fast_gets_429_with_retry_after(
     api: Client, moto_s3: Any, settings: Any
 ) -> None:
     settings.UPLOAD_CREATE_RATE_PER_MINUTE = 3
+    settings.UPLOAD_CREATE_BURST = 3
     answers = [post_json(api, "/api/uploads", SMALL) for _ in range(4)]
 
     assert [answer.status_code for answer in answers] == [201, 201, 201, 429]
@@ -34,6 +35,7 @@ def test_creating_too_fast_gets_429_with_retry_after(
 
 def test_rate_limit_is_per_user(api: Client, moto_s3: Any, settings: Any, other_user: Any) -> None:
     settings.UPLOAD_CREATE_RATE_PER_MINUTE = 1
+    settings.UPLOAD_CREATE_BURST = 1
     post_json(api, "/api/uploads", SMALL)
     other = Client()
     other.force_login(other_user)
@@ -46,6 +48,7 @@ def test_rate_limit_is_per_user(api: Client, moto_s3: Any, settings: Any, other_
 def test_signing_parts_too_fast_gets_429(api: Client, moto_s3: Any, settings: Any) -> None:
     settings.UPLOAD_MULTIPART_THRESHOLD = 5
     settings.UPLOAD_SIGN_RATE_PER_MINUTE = 2
+    settings.UPLOAD_SIGN_BURST = 2
     big = post_json(api, "/api/uploads", {**SMALL, "size": 100}).json()
     url = f"/api/uploads/{big['id']}/parts"
 

@@ -2,35 +2,29 @@
 
 from __future__ import annotations
 
-import time
+import math
 
 from django.conf import settings
-from django.core.cache import cache
 from django.db.models import Count, Q, Sum
 
+from uploads import ratelimit
 from uploads.errors import QuotaExceeded, RateLimited
 from uploads.models import Upload
 from uploads.validation import human_size
 
-WINDOW_SECONDS = 60
 
-
-def check_rate(*, scope: str, user_id: int, per_minute: int) -> None:
-    """A fixed one-minute window per user and scope; over the limit → RateLimited."""
+def check_rate(*, scope: str, user_id: int, per_minute: int, burst: int | None = None) -> None:
+    """A token bucket per user and scope: `burst` requests at once, then `per_minute` on
+    average (0 = no limit); over → RateLimited. `burst` defaults to UPLOAD_<SCOPE>_BURST."""
     if per_minute <= 0:
         return
-    now = time.time()
-    window = int(now // WINDOW_SECONDS)
-    key = f"uploads:rate:{scope}:{user_id}:{window}"
-    cache.add(key, 0, timeout=WINDOW_SECONDS * 2)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, timeout=WINDOW_SECONDS * 2)
-        count = 1
-    if count > per_minute:
-        retry_after = max(1, int((window + 1) * WINDOW_SECONDS - now) + 1)
-        raise RateLimited(retry_after=retry_after)
+    if burst is None:
+        burst = getattr(settings, f"UPLOAD_{scope.upper()}_BURST", per_minute)
+    wait = ratelimit.acquire(
+        f"uploads:rate:{scope}:{user_id}", ratelimit.Rate(per_minute=per_minute, burst=burst)
+    )
+    if wait > 0:
+        raise RateLimited(retry_after=max(1, math.ceil(wait)))
 
 
 def check_quota(*, user_id: int, size: int) -> None:
