@@ -8,6 +8,9 @@ from django.conf import settings
 from django.core.checks import Error, Tags, Warning, register
 
 MAX_TICKET_SECONDS = 15 * 60
+# S3's own limits: the largest object, and the largest single PUT/POST or server-side copy.
+S3_MAX_OBJECT_SIZE = 5 * 1024**4
+S3_MAX_SINGLE_UPLOAD_SIZE = 5 * 1024**3
 
 
 @register()
@@ -22,6 +25,23 @@ def check_upload_settings(app_configs: Any = None, **kwargs: Any) -> list[Error]
         )
     if settings.UPLOAD_MAX_SIZE <= 0:
         errors.append(Error("UPLOAD_MAX_SIZE must be positive.", id="uploads.E002"))
+    if settings.UPLOAD_MAX_SIZE > S3_MAX_OBJECT_SIZE:
+        errors.append(
+            Error(
+                "UPLOAD_MAX_SIZE is above 5 TiB, the largest object S3 stores.",
+                hint=f"Set it to {S3_MAX_OBJECT_SIZE} or less.",
+                id="uploads.E005",
+            )
+        )
+    if not 0 < settings.UPLOAD_MULTIPART_THRESHOLD <= S3_MAX_SINGLE_UPLOAD_SIZE:
+        errors.append(
+            Error(
+                "UPLOAD_MULTIPART_THRESHOLD must be between 1 byte and 5 GiB: S3 takes at most "
+                "5 GiB in one POST, and copies at most 5 GiB in one request.",
+                hint=f"Set it to {S3_MAX_SINGLE_UPLOAD_SIZE} or less (the default is 64 MiB).",
+                id="uploads.E006",
+            )
+        )
     if not settings.UPLOAD_ALLOWED_CONTENT_TYPES:
         errors.append(Error("UPLOAD_ALLOWED_CONTENT_TYPES is empty.", id="uploads.E003"))
     if not 0 < settings.SIGNED_URL_EXPIRES <= 7 * 24 * 3600:

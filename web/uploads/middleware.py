@@ -2,19 +2,64 @@
 
 from __future__ import annotations
 
+import functools
+import re
 from collections.abc import Callable
+from typing import Any
+from urllib.parse import urlsplit
 
 from django.conf import settings
+from django.core.signals import setting_changed
+from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse
 
 from uploads import s3
 
+# Bucket names botocore puts in the host name over HTTPS (with dots, TLS names would not match).
+_VIRTUAL_HOSTABLE = re.compile(r"[a-z0-9][a-z0-9-]{1,61}[a-z0-9]")
 
+
+def _origin(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+def _signing_origins() -> list[str]:
+    """Where the URLs boto3 signs for browsers point: uploads, parts, private downloads."""
+    bucket = settings.AWS_STORAGE_BUCKET_NAME
+    style = settings.AWS_S3_ADDRESSING_STYLE
+    endpoint = settings.AWS_S3_PUBLIC_ENDPOINT_URL
+    if endpoint:
+        parts = urlsplit(endpoint)
+        if style == "virtual":
+            return [f"{parts.scheme}://{bucket}.{parts.netloc}", _origin(endpoint)]
+        return [_origin(endpoint)]
+    region = settings.AWS_S3_REGION_NAME or "us-east-1"
+    domain = "amazonaws.com.cn" if region.startswith("cn-") else "amazonaws.com"
+    regional = f"s3.{region}.{domain}"
+    if style == "path" or not _VIRTUAL_HOSTABLE.fullmatch(bucket):
+        return ["https://s3.amazonaws.com" if region == "us-east-1" else f"https://{regional}"]
+    if region == "us-east-1":
+        return [f"https://{bucket}.s3.amazonaws.com"]
+    if style == "virtual" or domain != "amazonaws.com":
+        return [f"https://{bucket}.{regional}"]
+    # "auto" signs with the global name, which S3 redirects to the regional one for a new bucket.
+    return [f"https://{bucket}.s3.amazonaws.com", f"https://{bucket}.{regional}"]
+
+
+@functools.cache
+def s3_browser_origins() -> tuple[str, ...]:
+    """Origins a page must let the browser talk to, from settings alone: no signing, no network."""
+    origins = [*_signing_origins(), _origin(s3.public_url("media/x"))]
+    return tuple(dict.fromkeys(origins))
+
+
+@functools.cache
 def content_security_policy() -> str:
-    storage = " ".join(s3.browser_origins())
+    storage = " ".join(s3_browser_origins())
     static = ""
     if settings.STATIC_URL.startswith(("http://", "https://")):
-        static = " " + "/".join(settings.STATIC_URL.split("/", 3)[:3])
+        static = " " + _origin(settings.STATIC_URL)
     return "; ".join(
         [
             "default-src 'self'",
@@ -29,6 +74,12 @@ def content_security_policy() -> str:
             "frame-ancestors 'none'",
         ]
     )
+
+
+@receiver(setting_changed)
+def _forget_policy(**kwargs: Any) -> None:
+    s3_browser_origins.cache_clear()
+    content_security_policy.cache_clear()
 
 
 class ContentSecurityPolicyMiddleware:

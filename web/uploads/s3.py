@@ -13,7 +13,7 @@ import json
 import time
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import quote, urlsplit
+from urllib.parse import quote
 
 import boto3
 from botocore.config import Config
@@ -153,23 +153,6 @@ def signed_get_url(
     return signing_client().generate_presigned_url(
         "get_object", Params=params, ExpiresIn=expires_in
     )
-
-
-def browser_origins() -> list[str]:
-    """Origins a page must let the browser talk to: uploads, public files, signed links."""
-    sample_post = presigned_post(key="media/x", content_type="text/plain", size=1, expires_in=60)
-    urls = [
-        sample_post["url"],
-        public_url("media/x"),
-        signed_get_url(key="private/x", expires_in=60),
-    ]
-    origins = []
-    for url in urls:
-        parts = urlsplit(url)
-        origin = f"{parts.scheme}://{parts.netloc}"
-        if origin not in origins:
-            origins.append(origin)
-    return origins
 
 
 def presigned_part_url(
