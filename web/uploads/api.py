@@ -9,6 +9,8 @@ from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlencode
 
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, HttpResponse, JsonResponse
 
 from uploads import selectors, services
@@ -16,7 +18,7 @@ from uploads.errors import InvalidUpload, RateLimited, UploadError
 from uploads.models import Upload
 from uploads.pagination import page_of, parse_limit
 from uploads.serializers import upload_as_dict
-from uploads.validation import parse_part_requests, parse_upload_request
+from uploads.validation import human_size, parse_part_requests, parse_upload_request
 
 logger = logging.getLogger(__name__)
 
@@ -26,6 +28,13 @@ API_PAGE_SIZE = 100
 
 def error_response(status: int, message: str, field: str | None = None) -> JsonResponse:
     return JsonResponse({"error": message, "field": field}, status=status)
+
+
+def too_large_message() -> str:
+    return (
+        f"The request is too large (over {human_size(settings.DATA_UPLOAD_MAX_MEMORY_SIZE)}). "
+        "Only the upload's details come here; the file itself goes straight to storage."
+    )
 
 
 def api_view(handlers: dict[str, Handler]) -> Callable[..., HttpResponse]:
@@ -44,6 +53,8 @@ def api_view(handlers: dict[str, Handler]) -> Callable[..., HttpResponse]:
             return error_response(401, "Log in first: your session has ended or is missing.")
         try:
             return handler(request, **kwargs)
+        except RequestDataTooBig:
+            return error_response(413, too_large_message())
         except UploadError as error:
             if error.status >= 500:
                 logger.warning("Upload API %s: %s", request.path, error.__cause__ or error)
@@ -58,7 +69,7 @@ def api_view(handlers: dict[str, Handler]) -> Callable[..., HttpResponse]:
 def _json_body(request: HttpRequest) -> Any:
     try:
         return json.loads(request.body or b"null")
-    except (ValueError, UnicodeDecodeError):
+    except (ValueError, UnicodeDecodeError, RecursionError):  # Recursion: `[[[[…` nested deep
         raise InvalidUpload("The request body is not valid JSON.") from None
 
 

@@ -14,6 +14,10 @@ from uploads.keys import display_name
 from uploads.models import Upload
 
 MAX_FILENAME_LENGTH = 1024
+# JavaScript's latest Date (ms): no File.lastModified is larger, and it fits the database column.
+MAX_LAST_MODIFIED = 8_640_000_000_000_000
+# Above any real file; checked first so that human_size (floats) never meets a larger number.
+MAX_PLAUSIBLE_SIZE = 2**62
 
 
 @dataclass(frozen=True)
@@ -109,7 +113,7 @@ def _is_base64_md5(value: str) -> bool:
 def _last_modified(value: Any) -> int | None:
     if value is None:
         return None
-    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= MAX_LAST_MODIFIED:
         raise InvalidUpload(
             "last_modified must be the file's modification time in milliseconds.",
             field="last_modified",
@@ -120,6 +124,12 @@ def _last_modified(value: Any) -> int | None:
 def _filename(value: Any) -> str:
     if not isinstance(value, str) or not value.strip():
         raise InvalidUpload("Give the file's name.", field="filename")
+    if not _is_encodable(value):
+        raise InvalidUpload(
+            "The file name has characters that cannot be stored (broken Unicode). "
+            "Rename the file and try again.",
+            field="filename",
+        )
     if len(value) > MAX_FILENAME_LENGTH:
         raise InvalidUpload(
             f"The file name is too long (over {MAX_FILENAME_LENGTH} characters). "
@@ -130,6 +140,15 @@ def _filename(value: Any) -> str:
     if not name:
         raise InvalidUpload("The file name has no usable characters.", field="filename")
     return name
+
+
+def _is_encodable(text: str) -> bool:
+    """False for a lone surrogate (`"\\ud800"` in JSON), which no database or header can hold."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def _content_type(value: Any) -> str:
@@ -160,6 +179,10 @@ def _size(value: Any) -> int:
     if value <= 0:
         raise InvalidUpload("This file is empty; there is nothing to upload.", field="size")
     limit = settings.UPLOAD_MAX_SIZE
+    if value > MAX_PLAUSIBLE_SIZE:
+        raise InvalidUpload(
+            f"This file is too big; the limit is {human_size(limit)}.", field="size"
+        )
     if value > limit:
         size_text, limit_text = human_size(value), human_size(limit)
         if size_text == limit_text:  # "5.0 MB is over the 5.0 MB limit" reads as a bug
