@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import RequestDataTooBig
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.utils.html import format_html
+from django.views import defaults
 from django.views.csrf import csrf_failure as html_csrf_failure
 from django.views.decorators.http import require_GET, require_POST
 
 from uploads import selectors, services
-from uploads.api import error_response
+from uploads.api import error_response, too_large_message
 from uploads.errors import InvalidUpload, UploadError, UploadNotFound
 from uploads.models import Upload
 from uploads.pagination import page_of
@@ -19,10 +23,6 @@ from uploads.services import ticket_seconds
 from uploads.validation import human_size
 
 PAGE_SIZE = 50  # files per page of the list; older ones load on request
-
-
-def _is_api(request: HttpRequest) -> bool:
-    return request.path.startswith("/api/")
 
 
 @login_required
@@ -100,21 +100,52 @@ def file_redirect(request: HttpRequest, upload_id: str) -> HttpResponse:
     return response
 
 
+def _error(
+    request: HttpRequest, status: int, message: str, page: Callable[[], HttpResponse]
+) -> HttpResponse:
+    """The one place that picks an error's shape: JSON for the API, an HTML page elsewhere."""
+    if request.path_info.startswith("/api/"):
+        return error_response(status, message)
+    return page()
+
+
+def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    """Also what Django calls when reading the body fails, e.g. in the CSRF middleware."""
+
+    def page() -> HttpResponse:
+        return defaults.bad_request(request, exception)
+
+    if isinstance(exception, RequestDataTooBig):
+        return _error(request, 413, too_large_message(), page)
+    return _error(request, 400, "This request is malformed and cannot be handled.", page)
+
+
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
-    if _is_api(request):
-        return error_response(
-            403, "The security token (CSRF) is missing or wrong. Reload the page and try again."
-        )
-    return html_csrf_failure(request, reason)
+    return _error(
+        request,
+        403,
+        "The security token (CSRF) is missing or wrong. Reload the page and try again.",
+        lambda: html_csrf_failure(request, reason),
+    )
+
+
+def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return _error(
+        request,
+        403,
+        "You are not allowed to do this.",
+        lambda: defaults.permission_denied(request, exception),
+    )
 
 
 def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    if _is_api(request):
-        return error_response(404, "Not found.")
-    return render(request, "404.html", status=404)
+    return _error(request, 404, "Not found.", lambda: render(request, "404.html", status=404))
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
-    if _is_api(request):
-        return error_response(500, "Something went wrong on our side. Please try again.")
-    return render(request, "500.html", status=500)
+    return _error(
+        request,
+        500,
+        "Something went wrong on our side. Please try again.",
+        lambda: render(request, "500.html", status=500),
+    )
