@@ -2,13 +2,16 @@
 
 Small files go up as one presigned POST; large ones as parallel multipart parts, each with a
 Content-MD5 that S3 verifies, retried with backoff, re-signed when a URL expires, and resumed
-when the same file (name, size, modification time) was left half-sent.
+when the same file (name, size, modification time) was left half-sent. A request the app answers
+429 (rate limit) is sent again after its Retry-After, with a warning on the "upload_client" log.
 """
 
 from __future__ import annotations
 
 import base64
 import hashlib
+import logging
+import math
 import mimetypes
 import os
 import secrets
@@ -17,6 +20,8 @@ import time
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +30,9 @@ import requests
 SIGN_BATCH = 100
 PART_ATTEMPTS = 5
 STREAM_CHUNK = 1024**2
+RETRY_AFTER_FALLBACK = 5.0  # seconds, when a 429 does not say how long to wait
+
+log = logging.getLogger("upload_client")
 
 Progress = Callable[[int, int], None]  # (bytes sent, total bytes)
 
@@ -119,13 +127,24 @@ def content_md5(data: bytes) -> str:
 
 
 class UploadClient:
-    def __init__(self, base_url: str, *, parallel: int = 4, timeout: float = 60.0) -> None:
+    def __init__(
+        self,
+        base_url: str,
+        *,
+        parallel: int = 4,
+        timeout: float = 60.0,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
         self.base_url = base_url.rstrip("/")
         self.parallel = parallel
         self.timeout = timeout
+        self.sleep = sleep
         self.session = requests.Session()
         self._s3 = threading.local()
         self.parts_sent: list[int] = []  # part numbers PUT to S3 by this client, in order
+        # After a 429 every thread holds its API requests until then (time.monotonic()).
+        self._paused_until = 0.0
+        self._pause_lock = threading.Lock()
 
     # --- The app's API ----------------------------------------------------------------------
 
@@ -147,16 +166,22 @@ class UploadClient:
             raise UploadFailed("Login failed: check the username and password.")
 
     def api(self, method: str, path: str, body: Any = None) -> Any:
-        response = self.session.request(
-            method,
-            f"{self.base_url}{path}",
-            json=body,
-            headers={
-                "X-CSRFToken": self.session.cookies.get("csrftoken", ""),
-                "Referer": f"{self.base_url}/",
-            },
-            timeout=self.timeout,
-        )
+        """One API request; a rate limit (429) is waited out and the request sent again."""
+        while True:
+            self._wait_out_pause()
+            response = self.session.request(
+                method,
+                f"{self.base_url}{path}",
+                json=body,
+                headers={
+                    "X-CSRFToken": self.session.cookies.get("csrftoken", ""),
+                    "Referer": f"{self.base_url}/",
+                },
+                timeout=self.timeout,
+            )
+            if response.status_code != 429:
+                break
+            self._pause(retry_after_seconds(response.headers.get("Retry-After")))
         if response.status_code == 204:
             return None
         try:
@@ -166,6 +191,21 @@ class UploadClient:
         if not response.ok:
             raise UploadFailed(data.get("error") or f"HTTP {response.status_code}")
         return data
+
+    def _pause(self, seconds: float) -> None:
+        with self._pause_lock:
+            until = time.monotonic() + seconds
+            if until <= self._paused_until:
+                return  # another thread already waits as long
+            announce = self._paused_until < time.monotonic()
+            self._paused_until = until
+        if announce:
+            log.warning("Waiting %d s (rate limit), then continuing.", math.ceil(seconds))
+
+    def _wait_out_pause(self) -> None:
+        left = self._paused_until - time.monotonic()
+        if left > 0:
+            self.sleep(left)
 
     def start(self, file: LocalFile, visibility: str) -> dict[str, Any]:
         return self.api(
@@ -354,6 +394,24 @@ class UploadClient:
         if not hasattr(self._s3, "session"):
             self._s3.session = requests.Session()
         return self._s3.session
+
+
+def retry_after_seconds(header: str | None) -> float:
+    """Seconds to wait from a Retry-After header (seconds or an HTTP date), at least 1."""
+    value = (header or "").strip()
+    try:
+        seconds = float(value)
+    except ValueError:
+        pass
+    else:
+        return max(1.0, seconds) if math.isfinite(seconds) else RETRY_AFTER_FALLBACK
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return RETRY_AFTER_FALLBACK
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return max(1.0, (when - datetime.now(UTC)).total_seconds())
 
 
 def _length(number: int, part_size: int, size: int) -> int:
