@@ -4,10 +4,12 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 STAMP := $(VENV)/.installed
-# Production-like settings for `check --deploy` (throw-away values, not secrets).
+# Production-like settings for `check --deploy` (throw-away values, not secrets), with a cache
+# every worker shares, as compose.yaml has.
 DEPLOY_ENV := DJANGO_DEBUG=false DJANGO_SECRET_KEY=check-deploy-only-$$RANDOM-$$RANDOM-$$RANDOM-not-a-real-key-0123456789 \
 	DJANGO_ALLOWED_HOSTS=uploads.example.com S3_CORS_ORIGINS=https://uploads.example.com \
-	AWS_ACCESS_KEY_ID=check AWS_SECRET_ACCESS_KEY=check
+	AWS_ACCESS_KEY_ID=check AWS_SECRET_ACCESS_KEY=check \
+	DJANGO_CACHE_BACKEND=django.core.cache.backends.db.DatabaseCache DJANGO_CACHE_LOCATION=django_cache
 
 .PHONY: dev test lint format check install chromium clean up down bench loadtest
 

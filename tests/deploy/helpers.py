@@ -74,8 +74,8 @@ def wait_for(url: str, process: subprocess.Popen[bytes], timeout: float = 30) ->
         try:
             if requests.get(url, timeout=1, allow_redirects=False).status_code < 500:
                 return
-        except requests.ConnectionError:
-            pass
+        except (requests.ConnectionError, requests.Timeout):
+            pass  # not listening yet, or workers still starting
         time.sleep(0.2)
     raise AssertionError(f"{url} did not answer in {timeout:.0f} s")
 

@@ -14,6 +14,9 @@ import re
 import secrets
 import subprocess
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 import dj_database_url
@@ -26,6 +29,8 @@ from tests.deploy.helpers import VENV_BIN, seaweedfs_as_compose_runs_it, stop, w
 
 PNG = b"\x89PNG\r\n\x1a\n" + bytes(200)
 PASSWORD = "smoke-test-password"
+# gunicorn's access log: worker pid, method, path and query, status.
+ACCESS_LOG_FORMAT = "%(p)s %(m)s %(U)s?%(q)s %(s)s"
 
 
 @pytest.fixture(scope="module")
@@ -81,23 +86,31 @@ def run_in_app(command: list[str], env: dict[str, str]) -> subprocess.CompletedP
 
 
 @pytest.fixture(scope="module")
-def site(stack: dict[str, Any], app_env: dict[str, str], tmp_path_factory: Any) -> Iterator[str]:
+def prepared_env(stack: dict[str, Any], app_env: dict[str, str]) -> dict[str, str]:
+    """The app's environment once `setup` has run and a user exists."""
     run_in_app(stack["services"]["setup"]["command"], app_env)
     run_in_app(
         ["python", "manage.py", "createsuperuser", "--noinput", "--username=smoke", "--email="],
         {**app_env, "DJANGO_SUPERUSER_PASSWORD": PASSWORD},
     )
+    return app_env
+
+
+@contextmanager
+def gunicorn(env: dict[str, str], folder: Path) -> Iterator[str]:
+    """The image's CMD on a free local port, each access logged with the worker's pid first."""
     (cmd,) = re.findall(r"^CMD (.+)$", (REPO / "Dockerfile").read_text(), re.MULTILINE)
     port = free_port()
     command = [
         f"--bind=127.0.0.1:{port}" if arg.startswith("--bind=") else arg for arg in json.loads(cmd)
     ]
-    log_path = tmp_path_factory.mktemp("web") / "gunicorn.log"
+    command.append(f"--access-logformat={ACCESS_LOG_FORMAT}")
+    log_path = folder / "gunicorn.log"
     with open(log_path, "wb") as log:
         process = subprocess.Popen(
             command,
             cwd=REPO / "web",
-            env={**app_env, "WEB_CONCURRENCY": "1"},
+            env=env,
             stdout=log,
             stderr=subprocess.STDOUT,
             start_new_session=True,
@@ -113,8 +126,13 @@ def site(stack: dict[str, Any], app_env: dict[str, str], tmp_path_factory: Any) 
         stop(process)
 
 
-@pytest.fixture
-def signed_in(site: str) -> requests.Session:
+@pytest.fixture(scope="module")
+def site(prepared_env: dict[str, str], tmp_path_factory: Any) -> Iterator[str]:
+    with gunicorn({**prepared_env, "WEB_CONCURRENCY": "1"}, tmp_path_factory.mktemp("web")) as url:
+        yield url
+
+
+def log_in(site: str) -> requests.Session:
     session = requests.Session()
     session.get(f"{site}/accounts/login/", timeout=10)
     response = session.post(
@@ -130,6 +148,11 @@ def signed_in(site: str) -> requests.Session:
     assert "Log out" in response.text
     session.headers["X-CSRFToken"] = session.cookies["csrftoken"]
     return session
+
+
+@pytest.fixture
+def signed_in(site: str) -> requests.Session:
+    return log_in(site)
 
 
 def test_pages_link_hashed_static_files_that_s3_serves_for_a_year(
@@ -195,3 +218,58 @@ def test_setup_can_run_again_on_the_next_start(
     site: str, stack: dict[str, Any], app_env: dict[str, str]
 ) -> None:
     run_in_app(stack["services"]["setup"]["command"], app_env)
+
+
+# --- Several workers ------------------------------------------------------------------------
+
+
+@pytest.fixture(
+    params=[
+        pytest.param({}, id="compose-database-cache"),
+        # The settings' default: each process's own memory (sessions then live in the database).
+        pytest.param({"DJANGO_CACHE_BACKEND": "", "DJANGO_CACHE_LOCATION": ""}, id="local-cache"),
+    ]
+)
+def workers(
+    request: pytest.FixtureRequest, prepared_env: dict[str, str], tmp_path: Path
+) -> Iterator[tuple[str, Path]]:
+    """Three gunicorn workers; yields their URL and their access log."""
+    env = {**prepared_env, **request.param, "WEB_CONCURRENCY": "3"}
+    with gunicorn({k: v for k, v in env.items() if v}, tmp_path) as url:
+        yield url, tmp_path / "gunicorn.log"
+
+
+def fetch_home_many_times(url: str, session_id: str, phase: str, times: int = 30) -> list[int]:
+    """GET / from several threads, each on a new connection, so that every worker gets some."""
+
+    def fetch(number: int) -> int:
+        return requests.get(
+            f"{url}/?phase={phase}&n={number}",
+            cookies={"sessionid": session_id},
+            headers={"Connection": "close"},
+            allow_redirects=False,
+            timeout=10,
+        ).status_code
+
+    with ThreadPoolExecutor(max_workers=6) as pool:
+        return list(pool.map(fetch, range(times)))
+
+
+def pids_that_served(log: Path, phase: str) -> set[str]:
+    return {line.split()[0] for line in log.read_text().splitlines() if f"?phase={phase}&" in line}
+
+
+def test_a_logout_ends_the_session_in_every_worker(workers: tuple[str, Path]) -> None:
+    url, log = workers
+    session = log_in(url)
+    session_id = session.cookies["sessionid"]
+    before = fetch_home_many_times(url, session_id, "before")
+
+    logged_out = session.post(f"{url}/accounts/logout/", allow_redirects=False, timeout=10)
+    after = fetch_home_many_times(url, session_id, "after")
+
+    assert before == [200] * len(before)
+    assert logged_out.status_code == 302
+    assert after == [302] * len(after)  # to the login page, from every worker
+    assert len(pids_that_served(log, "before")) > 1
+    assert len(pids_that_served(log, "after")) > 1

@@ -9,14 +9,22 @@ from django.core.checks import Error
 from django.core.management import call_command
 from django.core.management.base import SystemCheckError
 
-from uploads.checks import check_upload_settings
+from uploads.checks import check_shared_cache, check_upload_settings
 
 TIB = 1024**4
 GIB = 1024**3
+LOCMEM = "django.core.cache.backends.locmem.LocMemCache"
+DUMMY = "django.core.cache.backends.dummy.DummyCache"
+DATABASE_CACHE = "django.core.cache.backends.db.DatabaseCache"
+REDIS = "django.core.cache.backends.redis.RedisCache"
 
 
 def ids(messages: list[Error]) -> list[str]:
     return [message.id for message in messages]
+
+
+def cache(backend: str) -> dict[str, dict[str, str]]:
+    return {"default": {"BACKEND": backend, "LOCATION": "somewhere"}}
 
 
 def test_the_default_upload_settings_pass() -> None:
@@ -55,3 +63,34 @@ def test_check_command_refuses_a_max_size_s3_cannot_store(settings: Any) -> None
 
     with pytest.raises(SystemCheckError, match=r"uploads\.E005"):
         call_command("check")
+
+
+@pytest.mark.parametrize("backend", [LOCMEM, DUMMY])
+def test_a_process_local_cache_in_production_is_an_error(settings: Any, backend: str) -> None:
+    settings.DEBUG = False
+    settings.CACHES = cache(backend)
+
+    assert ids(check_shared_cache()) == ["uploads.E007"]
+
+
+@pytest.mark.parametrize("backend", [DATABASE_CACHE, REDIS])
+def test_a_shared_cache_in_production_passes(settings: Any, backend: str) -> None:
+    settings.DEBUG = False
+    settings.CACHES = cache(backend)
+
+    assert check_shared_cache() == []
+
+
+def test_a_process_local_cache_is_fine_while_debugging(settings: Any) -> None:
+    settings.DEBUG = True
+    settings.CACHES = cache(LOCMEM)
+
+    assert check_shared_cache() == []
+
+
+def test_deploy_check_fails_on_a_process_local_cache(settings: Any) -> None:
+    settings.DEBUG = False
+    settings.CACHES = cache(LOCMEM)
+
+    with pytest.raises(SystemCheckError, match=r"uploads\.E007"):
+        call_command("check", "--deploy", "--tag=caches")

@@ -119,13 +119,19 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         **DATABASES["default"].get("OPTIONS", {}),
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
-# Rate limits count in this cache. The default is per process; with several gunicorn workers
-# point DJANGO_CACHE_BACKEND/DJANGO_CACHE_LOCATION at a shared cache (Redis, memcached).
+# Rate limits count in this cache. The default is private to each process: fine for `make dev`,
+# wrong for several gunicorn workers or servers, so `check --deploy` refuses it with DEBUG off.
+# Point DJANGO_CACHE_BACKEND/DJANGO_CACHE_LOCATION at a cache they all share (PostgreSQL's
+# DatabaseCache, Redis).
 CACHES = {
     "default": {
         "BACKEND": env_str("DJANGO_CACHE_BACKEND", "django.core.cache.backends.locmem.LocMemCache"),
         "LOCATION": env_str("DJANGO_CACHE_LOCATION", "uploads"),
     }
+}
+_PROCESS_LOCAL_CACHES = {
+    "django.core.cache.backends.locmem.LocMemCache",
+    "django.core.cache.backends.dummy.DummyCache",
 }
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -135,7 +141,13 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 # Sessions read from the cache, written through to the database: one query less per request.
-SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+# Only with a shared cache: in a per-process one, a logout would leave the session alive in the
+# cache of every other worker.
+SESSION_ENGINE = (
+    "django.contrib.sessions.backends.db"
+    if CACHES["default"]["BACKEND"] in _PROCESS_LOCAL_CACHES
+    else "django.contrib.sessions.backends.cached_db"
+)
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "uploads:index"
 LOGOUT_REDIRECT_URL = "login"

@@ -11,6 +11,11 @@ MAX_TICKET_SECONDS = 15 * 60
 # S3's own limits: the largest object, and the largest single PUT/POST or server-side copy.
 S3_MAX_OBJECT_SIZE = 5 * 1024**4
 S3_MAX_SINGLE_UPLOAD_SIZE = 5 * 1024**3
+# Caches each process keeps to itself: counters and sessions in them are not seen by the others.
+PROCESS_LOCAL_CACHES = {
+    "django.core.cache.backends.locmem.LocMemCache",
+    "django.core.cache.backends.dummy.DummyCache",
+}
 
 
 @register()
@@ -80,3 +85,21 @@ def check_production_storage(app_configs: Any = None, **kwargs: Any) -> list[War
             )
         )
     return warnings
+
+
+@register(Tags.caches, Tags.security, deploy=True)
+def check_shared_cache(app_configs: Any = None, **kwargs: Any) -> list[Error]:
+    backend = settings.CACHES["default"]["BACKEND"]
+    if settings.DEBUG or backend not in PROCESS_LOCAL_CACHES:
+        return []
+    return [
+        Error(
+            f"The default cache ({backend.rsplit('.', 1)[-1]}) is private to each process: "
+            "with several workers or servers each one counts rate limits on its own, and "
+            "sessions cannot be cached (a logout would not reach the other processes).",
+            hint="Set DJANGO_CACHE_BACKEND and DJANGO_CACHE_LOCATION to a cache every process "
+            "shares, e.g. django.core.cache.backends.db.DatabaseCache (after "
+            "`manage.py createcachetable`) or Redis.",
+            id="uploads.E007",
+        )
+    ]
