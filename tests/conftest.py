@@ -73,6 +73,26 @@ def moto_s3(settings: Any) -> Iterator[Any]:
         yield client
 
 
+# Form fields of a POST ticket that become headers of the stored object, and boto3's names.
+_STORED_FIELDS = {
+    "Content-Type": "ContentType",
+    "Cache-Control": "CacheControl",
+    "Content-Disposition": "ContentDisposition",
+    "Content-Encoding": "ContentEncoding",
+}
+
+
+def store_as_browser(s3: Any, ticket: dict[str, Any], body: bytes, **fields: str) -> None:
+    """Put into moto what S3 holds after a browser POSTs the ticket's form with `body`.
+
+    `fields` change or add form fields (`Content_Type="text/html"` for Content-Type), as a
+    browser that does not follow the ticket would.
+    """
+    form = {**ticket["upload"]["fields"], **{k.replace("_", "-"): v for k, v in fields.items()}}
+    headers = {param: form[name] for name, param in _STORED_FIELDS.items() if name in form}
+    s3.put_object(Bucket="test-uploads", Key=form["key"], Body=body, **headers)
+
+
 @pytest.fixture(scope="session")
 def seaweedfs(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalS3Server]:
     """A real SeaweedFS S3 server on free ports for the whole test session."""

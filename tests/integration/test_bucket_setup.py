@@ -98,6 +98,18 @@ def test_unfinished_multipart_uploads_are_aborted_by_s3_after_a_day(
 
     rules = real_s3.get_bucket_lifecycle_configuration(Bucket=fresh_bucket)["Rules"]
 
-    assert [rule["AbortIncompleteMultipartUpload"] for rule in rules] == [
-        {"DaysAfterInitiation": 1}
-    ]
+    (rule,) = [rule for rule in rules if "AbortIncompleteMultipartUpload" in rule]
+    assert rule["AbortIncompleteMultipartUpload"] == {"DaysAfterInitiation": 1}
+    assert rule["Filter"] == {"Prefix": ""}
+
+
+def test_objects_left_in_the_incoming_area_expire_after_a_day(
+    fresh_bucket: str, real_s3: Any
+) -> None:
+    setup_bucket(APP_ORIGIN)
+
+    rules = real_s3.get_bucket_lifecycle_configuration(Bucket=fresh_bucket)["Rules"]
+
+    (rule,) = [rule for rule in rules if "Expiration" in rule]
+    assert rule["Filter"] == {"Prefix": "incoming/"}
+    assert rule["Expiration"] == {"Days": 1}

@@ -61,13 +61,15 @@ def test_object_replaced_with_another_size_is_409_failed_and_deleted(
 ) -> None:
     ticket = post_json(api, "/api/uploads", SMALL).json()
     bucket = settings.AWS_STORAGE_BUCKET_NAME
-    real_s3.put_object(Bucket=bucket, Key=ticket["key"], Body=PNG * 2, ContentType="image/png")
+    incoming = ticket["upload"]["fields"]["key"]
+    real_s3.put_object(Bucket=bucket, Key=incoming, Body=PNG * 2, ContentType="image/png")
 
     response = post_json(api, f"/api/uploads/{ticket['id']}/complete")
 
     assert response.status_code == 409
     assert Upload.objects.get(id=ticket["id"]).status == Upload.Status.FAILED
-    assert real_s3.list_objects_v2(Bucket=bucket, Prefix=ticket["key"]).get("KeyCount") == 0
+    for key in (incoming, ticket["key"]):
+        assert real_s3.list_objects_v2(Bucket=bucket, Prefix=key).get("KeyCount") == 0
 
 
 def test_html_posing_as_png_is_caught_on_real_s3(api: Any, real_s3: Any, settings: Any) -> None:

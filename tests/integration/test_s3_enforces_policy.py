@@ -128,18 +128,39 @@ def test_tampered_signature_is_refused(api: Any, real_s3: Any, settings: Any) ->
     assert response.status_code == 403
 
 
-def test_public_object_is_readable_without_a_signature(
+def test_a_completed_public_object_is_readable_without_a_signature(
+    api: Any, real_s3: Any, settings: Any
+) -> None:
+    upload = post_json(
+        api,
+        "/api/uploads",
+        {
+            "filename": "notes.txt",
+            "content_type": "text/plain",
+            "size": len(CONTENT),
+            "visibility": "public",
+        },
+    ).json()
+    post_to_s3(upload["upload"], CONTENT)
+    post_json(api, f"/api/uploads/{upload['id']}/complete")
+    bucket_url = f"{settings.AWS_S3_ENDPOINT_URL}/{settings.AWS_STORAGE_BUCKET_NAME}"
+
+    response = requests.get(f"{bucket_url}/{upload['key']}", timeout=10)
+
+    assert response.status_code == 200
+    assert response.content == CONTENT
+
+
+def test_a_public_upload_is_not_readable_where_the_browser_posted_it(
     api: Any, real_s3: Any, settings: Any
 ) -> None:
     ticket = ticket_for(api, visibility="public")
     post_to_s3(ticket, CONTENT)
     bucket_url = f"{settings.AWS_S3_ENDPOINT_URL}/{settings.AWS_STORAGE_BUCKET_NAME}"
-    url = f"{bucket_url}/{ticket['fields']['key']}"
 
-    response = requests.get(url, timeout=10)
+    response = requests.get(f"{bucket_url}/{ticket['fields']['key']}", timeout=10)
 
-    assert response.status_code == 200
-    assert response.content == CONTENT
+    assert response.status_code == 403
 
 
 def test_signed_get_stops_working_after_it_expires(api: Any, real_s3: Any, settings: Any) -> None:

@@ -5,7 +5,7 @@ from typing import Any
 import pytest
 from django.test import Client
 
-from tests.conftest import post_json
+from tests.conftest import post_json, store_as_browser
 from uploads.models import Upload
 
 pytestmark = pytest.mark.django_db
@@ -24,8 +24,10 @@ def start(api: Client, **changes: Any) -> dict[str, Any]:
     return post_json(api, "/api/uploads", payload).json()
 
 
-def put(s3: Any, key: str, body: bytes = PNG, content_type: str = "image/png") -> None:
-    s3.put_object(Bucket="test-uploads", Key=key, Body=body, ContentType=content_type)
+def put(
+    s3: Any, ticket: dict[str, Any], body: bytes = PNG, content_type: str = "image/png"
+) -> None:
+    store_as_browser(s3, ticket, body, Content_Type=content_type)
 
 
 def complete(api: Client, upload_id: str) -> Any:
@@ -34,7 +36,7 @@ def complete(api: Client, upload_id: str) -> Any:
 
 def test_complete_marks_a_matching_object_complete(api: Client, moto_s3: Any) -> None:
     ticket = start(api)
-    put(moto_s3, ticket["key"])
+    put(moto_s3, ticket)
 
     response = complete(api, ticket["id"])
 
@@ -50,7 +52,7 @@ def test_complete_marks_a_matching_object_complete(api: Client, moto_s3: Any) ->
 
 def test_complete_twice_returns_the_same_answer(api: Client, moto_s3: Any) -> None:
     ticket = start(api)
-    put(moto_s3, ticket["key"])
+    put(moto_s3, ticket)
 
     first = complete(api, ticket["id"])
     second = complete(api, ticket["id"])
@@ -74,7 +76,7 @@ def test_complete_before_the_object_arrives_is_409_and_stays_pending(
 def test_complete_after_a_late_arrival_succeeds(api: Client, moto_s3: Any) -> None:
     ticket = start(api)
     complete(api, ticket["id"])
-    put(moto_s3, ticket["key"])
+    put(moto_s3, ticket)
 
     response = complete(api, ticket["id"])
 
@@ -83,7 +85,7 @@ def test_complete_after_a_late_arrival_succeeds(api: Client, moto_s3: Any) -> No
 
 def test_object_of_another_size_is_deleted_and_the_upload_failed(api: Client, moto_s3: Any) -> None:
     ticket = start(api)
-    put(moto_s3, ticket["key"], body=PNG + b" and more")
+    put(moto_s3, ticket, body=PNG + b" and more")
 
     response = complete(api, ticket["id"])
 
@@ -95,7 +97,7 @@ def test_object_of_another_size_is_deleted_and_the_upload_failed(api: Client, mo
 
 def test_object_of_another_type_is_deleted_and_the_upload_failed(api: Client, moto_s3: Any) -> None:
     ticket = start(api)
-    put(moto_s3, ticket["key"], content_type="text/html")
+    put(moto_s3, ticket, content_type="text/html")
 
     response = complete(api, ticket["id"])
 
@@ -107,9 +109,9 @@ def test_object_of_another_type_is_deleted_and_the_upload_failed(api: Client, mo
 
 def test_failed_upload_cannot_be_completed_later(api: Client, moto_s3: Any) -> None:
     ticket = start(api)
-    put(moto_s3, ticket["key"], content_type="text/html")
+    put(moto_s3, ticket, content_type="text/html")
     complete(api, ticket["id"])
-    put(moto_s3, ticket["key"])
+    put(moto_s3, ticket)
 
     response = complete(api, ticket["id"])
 
@@ -121,7 +123,7 @@ def test_cancel_marks_pending_upload_cancelled_and_removes_any_bytes(
     api: Client, moto_s3: Any
 ) -> None:
     ticket = start(api)
-    put(moto_s3, ticket["key"])
+    put(moto_s3, ticket)
 
     response = post_json(api, f"/api/uploads/{ticket['id']}/cancel")
 
@@ -132,7 +134,7 @@ def test_cancel_marks_pending_upload_cancelled_and_removes_any_bytes(
 
 def test_cancel_of_a_complete_upload_is_409(api: Client, moto_s3: Any) -> None:
     ticket = start(api)
-    put(moto_s3, ticket["key"])
+    put(moto_s3, ticket)
     complete(api, ticket["id"])
 
     response = post_json(api, f"/api/uploads/{ticket['id']}/cancel")
@@ -165,7 +167,7 @@ def test_detail_shows_one_upload(api: Client, moto_s3: Any) -> None:
 
 def test_delete_removes_object_and_record(api: Client, moto_s3: Any) -> None:
     ticket = start(api)
-    put(moto_s3, ticket["key"])
+    put(moto_s3, ticket)
     complete(api, ticket["id"])
 
     response = api.delete(f"/api/uploads/{ticket['id']}")

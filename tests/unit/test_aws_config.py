@@ -26,6 +26,8 @@ ACTION_FOR_OPERATION = {
     "list_parts": "s3:ListMultipartUploadParts",
     "abort_multipart_upload": "s3:AbortMultipartUpload",
     "generate_presigned_post": "s3:PutObject",
+    "copy_object": "s3:GetObject",  # of the source; s3:PutObject of the destination
+    "list_objects_v2": "s3:ListBucket",
     "head_bucket": "s3:ListBucket",
     "create_bucket": "s3:CreateBucket",
     "put_public_access_block": "s3:PutBucketPublicAccessBlock",
@@ -87,7 +89,7 @@ def test_the_app_policy_cannot_reconfigure_the_bucket() -> None:
     assert "s3:*" not in actions(app_policy("b"))
 
 
-@pytest.mark.parametrize("prefix", ["media", "private"])
+@pytest.mark.parametrize("prefix", ["media", "private", "incoming/media"])
 @pytest.mark.parametrize(
     "action",
     [
@@ -123,7 +125,7 @@ def test_the_app_lists_only_its_own_prefixes() -> None:
 
     assert listing["Resource"] == "arn:aws:s3:::b"
     assert listing["Condition"] == {
-        "StringLike": {"s3:prefix": ["media/*", "private/*", "static/*"]}
+        "StringLike": {"s3:prefix": ["media/*", "private/*", "incoming/*", "static/*"]}
     }
 
 

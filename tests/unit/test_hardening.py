@@ -7,7 +7,7 @@ import pytest
 from django.core.cache import cache
 from django.test import Client
 
-from tests.conftest import post_json
+from tests.conftest import post_json, store_as_browser
 from uploads.models import Upload
 
 pytestmark = pytest.mark.django_db
@@ -98,7 +98,7 @@ def test_pending_count_quota(
 def test_html_declared_as_png_is_rejected_deleted_and_failed(api: Client, moto_s3: Any) -> None:
     html = b"<!doctype html><script>alert(document.cookie)</script>"
     ticket = post_json(api, "/api/uploads", {**SMALL, "size": len(html)}).json()
-    moto_s3.put_object(Bucket="test-uploads", Key=ticket["key"], Body=html, ContentType="image/png")
+    store_as_browser(moto_s3, ticket, html)
 
     response = post_json(api, f"/api/uploads/{ticket['id']}/complete")
 

@@ -29,11 +29,26 @@ def policy_of(ticket: dict[str, Any]) -> dict[str, Any]:
     return json.loads(base64.b64decode(ticket["upload"]["fields"]["policy"]))
 
 
-def test_policy_pins_the_exact_key(api: Any, moto_s3: Any) -> None:
+def test_policy_pins_the_exact_incoming_key(api: Any, moto_s3: Any) -> None:
     ticket = create(api)
 
-    assert {"key": ticket["key"]} in policy_of(ticket)["conditions"]
-    assert ticket["upload"]["fields"]["key"] == ticket["key"]
+    assert {"key": f"incoming/{ticket['key']}"} in policy_of(ticket)["conditions"]
+    assert ticket["upload"]["fields"]["key"] == f"incoming/{ticket['key']}"
+
+
+def test_policy_never_names_the_served_key(api: Any, moto_s3: Any) -> None:
+    ticket = create(api)
+
+    assert ticket["key"].startswith("media/")
+    assert ticket["key"] not in [
+        value
+        for condition in policy_of(ticket)["conditions"]
+        for value in condition_values(condition)
+    ]
+
+
+def condition_values(condition: Any) -> list[Any]:
+    return list(condition.values()) if isinstance(condition, dict) else list(condition)
 
 
 def test_policy_pins_the_exact_content_type(api: Any, moto_s3: Any) -> None:

@@ -230,6 +230,14 @@ UPLOAD_ALLOWED_CONTENT_TYPES = env_list(
 UPLOAD_TICKET_EXPIRES = env_int("UPLOAD_TICKET_EXPIRES", 600)
 # How long a signed GET link to a private file stays valid.
 SIGNED_URL_EXPIRES = env_int("SIGNED_URL_EXPIRES", 300)
+# Calls to S3 from the app server: seconds to connect, seconds to wait for an answer, and
+# attempts. A hung S3 then costs a request at most attempts x (connect + read) before a 503.
+UPLOAD_S3_CONNECT_TIMEOUT = env_int("UPLOAD_S3_CONNECT_TIMEOUT", 3)
+UPLOAD_S3_READ_TIMEOUT = env_int("UPLOAD_S3_READ_TIMEOUT", 10)
+UPLOAD_S3_MAX_ATTEMPTS = env_int("UPLOAD_S3_MAX_ATTEMPTS", 2)
+# Failed and cancelled uploads are kept this long (seconds) for their owner to see, then
+# `manage.py sweep_uploads` deletes their rows.
+UPLOAD_PURGE_AFTER = env_int("UPLOAD_PURGE_AFTER", 7 * 24 * 3600)
 
 # Benchmark-only endpoints (`make bench`): the classic proxy upload and a trivial JSON view.
 # Never enable in production: the proxy view reads file bytes through Django on purpose.

@@ -7,6 +7,9 @@ import unicodedata
 import uuid
 
 PREFIX_BY_VISIBILITY = {"public": "media", "private": "private"}
+# Where browsers POST small files. Complete copies the checked object from here to its served
+# key, which is never signed for a browser, so a reused ticket cannot change what is served.
+INCOMING_PREFIX = "incoming/"
 MAX_NAME_LENGTH = 120
 FALLBACK_NAME = "file"
 
@@ -56,3 +59,13 @@ def _clean(text: str) -> str:
 def object_key(*, visibility: str, upload_id: uuid.UUID, filename: str) -> str:
     """`media/<uuid>/<name>` for public files, `private/<uuid>/<name>` for private ones."""
     return f"{PREFIX_BY_VISIBILITY[visibility]}/{upload_id}/{safe_filename(filename)}"
+
+
+def incoming_key(key: str) -> str:
+    """The private key a browser POSTs to before complete promotes it to `key`."""
+    return f"{INCOMING_PREFIX}{key}"
+
+
+def served_key(incoming: str) -> str:
+    """The served key an incoming key is promoted to (inverse of `incoming_key`)."""
+    return incoming.removeprefix(INCOMING_PREFIX)

@@ -8,6 +8,8 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from uploads.keys import incoming_key
+
 
 class Upload(models.Model):
     class Visibility(models.TextChoices):
@@ -59,7 +61,12 @@ class Upload(models.Model):
 
     @property
     def is_multipart(self) -> bool:
-        return bool(self.multipart_upload_id)
+        return self.part_size is not None
+
+    @property
+    def incoming_key(self) -> str | None:
+        """Where a browser POSTs a small file before complete promotes it; None for multipart."""
+        return None if self.is_multipart else incoming_key(self.key)
 
     def part_plan(self) -> tuple[int, int]:
         """(part size, part count) of a multipart upload."""

@@ -11,7 +11,9 @@ from __future__ import annotations
 import functools
 import json
 import time
-from dataclasses import dataclass
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 from urllib.parse import quote
 
@@ -23,6 +25,7 @@ from django.core.signals import setting_changed
 from django.dispatch import receiver
 
 from uploads.errors import StorageUnavailable
+from uploads.keys import INCOMING_PREFIX
 
 PUBLIC_PREFIXES = ("media/", "static/")
 
@@ -40,15 +43,32 @@ class StoredObject:
     size: int
     content_type: str
     etag: str
+    # Every other header S3 would send with the object (Cache-Control, Content-Disposition,
+    # Content-Encoding, x-amz-meta-*, ...), so complete can refuse any it did not pin.
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class ListedObject:
+    key: str
+    size: int
+    etag: str
+    last_modified: datetime
+
+
+class ObjectChanged(Exception):
+    """The object is no longer the one that was checked (other bytes, or gone)."""
 
 
 def _build_client(endpoint_url: str | None) -> Any:
     config = Config(
         signature_version="s3v4",
         s3={"addressing_style": settings.AWS_S3_ADDRESSING_STYLE},
-        connect_timeout=3,
-        read_timeout=30,
-        retries={"mode": "standard", "max_attempts": 3},
+        # Short and bounded: a request thread waiting on a hung S3 answers 503 soon instead
+        # of tying up a worker (attempts times timeouts is the worst case).
+        connect_timeout=settings.UPLOAD_S3_CONNECT_TIMEOUT,
+        read_timeout=settings.UPLOAD_S3_READ_TIMEOUT,
+        retries={"mode": "standard", "max_attempts": settings.UPLOAD_S3_MAX_ATTEMPTS},
     )
     return boto3.session.Session().client(
         "s3",
@@ -74,7 +94,7 @@ def signing_client() -> Any:
 
 @receiver(setting_changed)
 def _forget_clients(*, setting: str, **kwargs: Any) -> None:
-    if setting.startswith("AWS_"):
+    if setting.startswith(("AWS_", "UPLOAD_S3_")):
         client.cache_clear()
         signing_client.cache_clear()
         _last_reachable.clear()
@@ -86,6 +106,11 @@ def _bucket() -> str:
 
 def _error_code(error: ClientError) -> str:
     return error.response.get("Error", {}).get("Code", "")
+
+
+def _is_precondition_failure(error: ClientError) -> bool:
+    status = error.response.get("ResponseMetadata", {}).get("HTTPStatusCode")
+    return _error_code(error) in {"PreconditionFailed", "412"} or status == 412
 
 
 def _is_missing(error: ClientError) -> bool:
@@ -238,19 +263,99 @@ def head_object(key: str) -> StoredObject | None:
             if _is_missing(error):
                 return None
             raise
+    headers = {
+        name: str(response[param]) for param, name in _STORED_HEADERS.items() if response.get(param)
+    }
+    headers.update(
+        {f"x-amz-meta-{name}": value for name, value in response.get("Metadata", {}).items()}
+    )
     return StoredObject(
         key=key,
         size=response["ContentLength"],
         content_type=response.get("ContentType", ""),
         etag=response.get("ETag", "").strip('"'),
+        headers=headers,
     )
 
 
-def read_head(key: str, length: int) -> bytes:
-    """The first `length` bytes of an object (a ranged GET), to check what it really is."""
+# HeadObject fields for headers S3 serves with an object, which a POST form may try to set.
+_STORED_HEADERS = {
+    "CacheControl": "Cache-Control",
+    "ContentDisposition": "Content-Disposition",
+    "ContentEncoding": "Content-Encoding",
+    "ContentLanguage": "Content-Language",
+    "Expires": "Expires",
+    "ExpiresString": "Expires",
+    "WebsiteRedirectLocation": "x-amz-website-redirect-location",
+    "ServerSideEncryption": "x-amz-server-side-encryption",
+    "StorageClass": "x-amz-storage-class",
+    "ObjectLockMode": "x-amz-object-lock-mode",
+    "ObjectLockLegalHoldStatus": "x-amz-object-lock-legal-hold",
+}
+
+
+def read_head(key: str, length: int, *, etag: str | None = None) -> bytes:
+    """The first `length` bytes of an object (a ranged GET), to check what it really is.
+
+    With `etag`, only of that very object: ObjectChanged if it was replaced or removed since.
+    """
+    params: dict[str, Any] = {"Bucket": _bucket(), "Key": key, "Range": f"bytes=0-{length - 1}"}
+    if etag is not None:
+        params["IfMatch"] = f'"{etag}"'
     with _translate_outage():
-        response = client().get_object(Bucket=_bucket(), Key=key, Range=f"bytes=0-{length - 1}")
+        try:
+            response = client().get_object(**params)
+        except ClientError as error:
+            if etag is not None and (_is_precondition_failure(error) or _is_missing(error)):
+                raise ObjectChanged() from error
+            raise
         return response["Body"].read(length)
+
+
+def promote(
+    *, source: str, destination: str, etag: str, content_type: str, headers: dict[str, str]
+) -> str:
+    """Copy the checked object to the key the app serves, inside S3, and answer its ETag.
+
+    Only the object with `etag` is copied (ObjectChanged otherwise), and its headers are
+    replaced by exactly `content_type` and `headers`: nothing a browser sent comes along.
+    A single copy covers up to 5 GiB, the most a POST can upload.
+    """
+    params = {_HEADER_PARAMS[name]: value for name, value in headers.items()}
+    with _translate_outage():
+        try:
+            response = client().copy_object(
+                Bucket=_bucket(),
+                Key=destination,
+                CopySource={"Bucket": _bucket(), "Key": source},
+                CopySourceIfMatch=f'"{etag}"',
+                MetadataDirective="REPLACE",
+                ContentType=content_type,
+                **params,
+            )
+        except ClientError as error:
+            if _is_precondition_failure(error) or _is_missing(error):
+                raise ObjectChanged() from error
+            raise
+    return str(response["CopyObjectResult"]["ETag"]).strip('"')
+
+
+def list_objects(prefix: str) -> Iterator[ListedObject]:
+    """Every object under `prefix`, a page (1000) at a time."""
+    params: dict[str, Any] = {"Bucket": _bucket(), "Prefix": prefix}
+    with _translate_outage():
+        while True:
+            page = client().list_objects_v2(**params)
+            for item in page.get("Contents", []):
+                yield ListedObject(
+                    key=item["Key"],
+                    size=item["Size"],
+                    etag=item.get("ETag", "").strip('"'),
+                    last_modified=item["LastModified"],
+                )
+            if not page.get("IsTruncated"):
+                return
+            params["ContinuationToken"] = page["NextContinuationToken"]
 
 
 def delete_object(key: str) -> None:
@@ -399,7 +504,7 @@ def put_public_read_policy() -> None:
 
 
 def put_lifecycle_rules() -> None:
-    """Let S3 itself abort multipart uploads nobody finished within a day."""
+    """Let S3 itself abort multipart uploads nobody finished, and clear incoming, within a day."""
     with _translate_outage():
         client().put_bucket_lifecycle_configuration(
             Bucket=_bucket(),
@@ -410,7 +515,14 @@ def put_lifecycle_rules() -> None:
                         "Status": "Enabled",
                         "Filter": {"Prefix": ""},
                         "AbortIncompleteMultipartUpload": {"DaysAfterInitiation": 1},
-                    }
+                    },
+                    {
+                        # A backstop for `sweep_uploads`: nothing stays in the incoming area.
+                        "ID": "expire-incoming-uploads",
+                        "Status": "Enabled",
+                        "Filter": {"Prefix": INCOMING_PREFIX},
+                        "Expiration": {"Days": 1},
+                    },
                 ]
             },
         )

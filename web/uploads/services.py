@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.urls import reverse
@@ -14,8 +16,8 @@ from django.utils import timezone
 
 from uploads import limits, s3
 from uploads.checks import MAX_TICKET_SECONDS
-from uploads.errors import InvalidUpload, UploadConflict
-from uploads.keys import object_key
+from uploads.errors import InvalidUpload, UploadConflict, UploadNotFound
+from uploads.keys import INCOMING_PREFIX, PREFIX_BY_VISIBILITY, incoming_key, object_key, served_key
 from uploads.models import Upload
 from uploads.parts import part_count_for, part_length, part_size_for
 from uploads.sniffing import SNIFF_BYTES, content_matches, is_active_content
@@ -31,14 +33,14 @@ def upload_start(
 ) -> tuple[Upload, dict[str, Any]]:
     """Record a pending upload under a key of our choosing and say how to send the bytes.
 
-    Small files get a presigned POST for exactly that key, type and size. Files above
+    Small files get a presigned POST for exactly that file's incoming key, type and size;
+    complete promotes the checked object to the served key. Files above
     UPLOAD_MULTIPART_THRESHOLD get a multipart upload, created on S3 here, whose parts are
     signed one batch at a time by `upload_sign_parts`.
     """
     limits.check_rate(
         scope="create", user_id=owner.pk, per_minute=settings.UPLOAD_CREATE_RATE_PER_MINUTE
     )
-    limits.check_quota(user_id=owner.pk, size=request.size)
     s3.ensure_reachable()
     upload_id = uuid.uuid4()
     upload = Upload(
@@ -54,25 +56,42 @@ def upload_start(
         file_last_modified=request.last_modified,
     )
     if request.size > settings.UPLOAD_MULTIPART_THRESHOLD:
+        upload.part_size = part_size_for(upload.size)
+        upload.part_count = part_count_for(upload.size, upload.part_size)
+        upload.expires_at = timezone.now() + timedelta(seconds=settings.UPLOAD_PENDING_MAX_AGE)
+        _reserve(upload)
         return upload, _start_multipart(upload)
     expires_in = ticket_seconds()
     upload.expires_at = timezone.now() + timedelta(seconds=expires_in)
+    _reserve(upload)
     post = s3.presigned_post(
-        key=upload.key,
+        key=incoming_key(upload.key),
         content_type=upload.content_type,
         size=upload.size,
         expires_in=expires_in,
         extra_fields=stored_headers(upload),
     )
-    _validate(upload)
-    upload.save()
     return upload, {"method": "POST", "url": post["url"], "fields": post["fields"]}
 
 
-def _validate(upload: Upload) -> None:
-    """Field checks only: the key holds a fresh UUID and the size was checked already, so the
-    uniqueness and constraint queries would only cost time on the hottest request we serve."""
+def _reserve(upload: Upload) -> None:
+    """Check the owner's quotas and record the upload as one step per owner.
+
+    The owner's row is locked (PostgreSQL) or the write lock taken up front (SQLite's
+    IMMEDIATE transactions), so parallel requests are counted one after another and cannot
+    all pass the same quota. Field checks only: the key holds a fresh UUID, so the uniqueness
+    and constraint queries would only cost time on the hottest request we serve.
+    """
     upload.full_clean(validate_unique=False, validate_constraints=False)
+    with transaction.atomic():
+        list(
+            get_user_model()
+            .objects.select_for_update()
+            .filter(pk=upload.owner_id)
+            .values_list("pk", flat=True)
+        )
+        limits.check_quota(user_id=upload.owner_id, size=upload.size)
+        upload.save(force_insert=True)
 
 
 def stored_headers(upload: Upload) -> dict[str, str]:
@@ -90,17 +109,19 @@ def stored_headers(upload: Upload) -> dict[str, str]:
 
 
 def _start_multipart(upload: Upload) -> dict[str, Any]:
-    upload.part_size = part_size_for(upload.size)
-    upload.part_count = part_count_for(upload.size, upload.part_size)
-    upload.expires_at = timezone.now() + timedelta(seconds=settings.UPLOAD_PENDING_MAX_AGE)
-    _validate(upload)
-    upload.multipart_upload_id = s3.create_multipart(
-        key=upload.key, content_type=upload.content_type, extra_headers=stored_headers(upload)
-    )
+    """Create the S3 multipart upload for a recorded upload (outside any transaction)."""
     try:
-        upload.save()
+        upload.multipart_upload_id = s3.create_multipart(
+            key=upload.key, content_type=upload.content_type, extra_headers=stored_headers(upload)
+        )
+    except Exception:
+        upload.delete()
+        raise
+    try:
+        upload.save(update_fields=["multipart_upload_id", "updated_at"])
     except Exception:
         s3.abort_multipart(key=upload.key, upload_id=upload.multipart_upload_id)
+        upload.delete()
         raise
     return multipart_ticket(upload)
 
@@ -121,6 +142,8 @@ def _require_pending_multipart(upload: Upload) -> None:
         raise UploadConflict("This upload is sent in one piece; it has no parts.")
     if upload.status != Upload.Status.PENDING:
         raise UploadConflict(f"This upload is {upload.status}; its parts can no longer be sent.")
+    if not upload.multipart_upload_id:
+        raise UploadConflict("This upload is still being prepared; try again in a moment.")
 
 
 def upload_sign_parts(*, upload: Upload, parts: list[PartRequest]) -> list[dict[str, Any]]:
@@ -175,32 +198,97 @@ def upload_complete(*, upload: Upload) -> Upload:
 
     A missing object leaves the upload pending (the browser may still be sending, or may
     retry). An object that differs is deleted and the upload failed: what was stored is not
-    what the user was allowed to store.
+    what the user was allowed to store. A small file is checked where the browser POSTed it,
+    then copied (that very object, by ETag) to the key the app serves, which no ticket ever
+    named: reusing the ticket later can only write to the incoming key again, which nothing
+    serves and `sweep_uploads` empties.
+
+    S3 is called outside database transactions; the row is re-read under a lock only to
+    record the outcome, so a cancel or delete that raced with these checks still wins.
     """
-    with transaction.atomic():
-        upload = Upload.objects.select_for_update().get(pk=upload.pk)
+    upload = _reload(upload)
+    if upload.status == Upload.Status.COMPLETE:
+        return upload
+    _require_pending(upload)
+    if upload.is_multipart:
+        _assemble_parts(upload)
+    checked_key = upload.incoming_key or upload.key
+    stored = s3.head_object(checked_key)
+    if stored is None:
+        upload = _reload(upload)
         if upload.status == Upload.Status.COMPLETE:
-            return upload
-        if upload.status != Upload.Status.PENDING:
-            raise UploadConflict(
-                f"This upload is {upload.status} and cannot be completed; start a new one."
+            return upload  # a parallel complete finished it first
+        _require_pending(upload)
+        raise UploadConflict(
+            "The file has not arrived in storage yet. Send it first, then try again."
+        )
+    try:
+        problem = (
+            _mismatch(upload, stored)
+            or _unexpected_headers(upload, stored)
+            or _wrong_contents(upload, key=checked_key, etag=stored.etag)
+        )
+        etag = stored.etag
+        if problem is None and upload.incoming_key is not None:
+            etag = s3.promote(
+                source=upload.incoming_key,
+                destination=upload.key,
+                etag=stored.etag,
+                content_type=upload.content_type,
+                headers=stored_headers(upload),
             )
-        if upload.is_multipart:
-            _assemble_parts(upload)
-        stored = s3.head_object(upload.key)
-        if stored is None:
-            raise UploadConflict(
-                "The file has not arrived in storage yet. Send it first, then try again."
-            )
-        problem = _mismatch(upload, stored) or _wrong_contents(upload)
-        if problem is None:
-            upload.mark_complete(etag=stored.etag)
-            upload.save()
-            return upload
-        s3.delete_object(upload.key)
-        upload.mark_failed(reason=problem)
-        upload.save()
-    raise UploadConflict(problem)
+    except s3.ObjectChanged:
+        problem = "The file changed in storage while it was being checked. It was removed."
+    if problem is not None:
+        s3.delete_object(checked_key)
+        _record_failure(upload, reason=problem)
+        raise UploadConflict(problem)
+    completed = _record_complete(upload, etag=etag)
+    if upload.incoming_key is not None:
+        s3.delete_object(upload.incoming_key)
+    return completed
+
+
+def _reload(upload: Upload) -> Upload:
+    try:
+        return Upload.objects.get(pk=upload.pk)
+    except Upload.DoesNotExist:
+        raise UploadNotFound() from None
+
+
+def _require_pending(upload: Upload) -> None:
+    if upload.status != Upload.Status.PENDING:
+        raise UploadConflict(
+            f"This upload is {upload.status} and cannot be completed; start a new one."
+        )
+
+
+def _record_complete(upload: Upload, *, etag: str) -> Upload:
+    """Mark complete if still pending; if it was cancelled or deleted meanwhile, undo the copy."""
+    with transaction.atomic():
+        current = Upload.objects.select_for_update().filter(pk=upload.pk).first()
+        if current is not None and current.status == Upload.Status.PENDING:
+            current.mark_complete(etag=etag)
+            current.save()
+            return current
+    if current is not None and current.status == Upload.Status.COMPLETE:
+        return current  # a parallel complete recorded the same object
+    s3.delete_object(upload.key)
+    if current is None:
+        raise UploadNotFound()
+    raise UploadConflict(f"This upload was {current.status} while it was being checked.")
+
+
+def _record_failure(upload: Upload, *, reason: str) -> bool:
+    """Mark failed if still pending; True when this call did it."""
+    with transaction.atomic():
+        current = Upload.objects.select_for_update().filter(pk=upload.pk).first()
+        if current is None or current.status != Upload.Status.PENDING:
+            return False
+        current.mark_failed(reason=reason)
+        current.save()
+    upload.status, upload.failure_reason = current.status, current.failure_reason
+    return True
 
 
 def _assemble_parts(upload: Upload) -> None:
@@ -222,8 +310,6 @@ def _assemble_parts(upload: Upload) -> None:
 
 
 def _mismatch(upload: Upload, stored: s3.StoredObject) -> str | None:
-    if stored.key != upload.key:
-        return "The stored file is not at the expected place. It was removed."
     if stored.size != upload.size:
         return (
             f"The stored file is {human_size(stored.size)}, not the {human_size(upload.size)} "
@@ -237,8 +323,24 @@ def _mismatch(upload: Upload, stored: s3.StoredObject) -> str | None:
     return None
 
 
-def _wrong_contents(upload: Upload) -> str | None:
-    head = s3.read_head(upload.key, SNIFF_BYTES)
+def _unexpected_headers(upload: Upload, stored: s3.StoredObject) -> str | None:
+    """Headers S3 stored that the ticket did not pin (S3-compatible servers may accept them)."""
+    expected = stored_headers(upload)
+    wrong = sorted(
+        name
+        for name in {*stored.headers, *expected}
+        if stored.headers.get(name) != expected.get(name)
+    )
+    if not wrong:
+        return None
+    return (
+        f"The stored file carries headers the upload did not allow ({', '.join(wrong)}). "
+        "It was removed; please upload it again."
+    )
+
+
+def _wrong_contents(upload: Upload, *, key: str, etag: str) -> str | None:
+    head = s3.read_head(key, SNIFF_BYTES, etag=etag)
     if content_matches(upload.content_type, head):
         return None
     return (
@@ -249,47 +351,134 @@ def _wrong_contents(upload: Upload) -> str | None:
 
 def upload_cancel(*, upload: Upload) -> Upload:
     """Stop a pending upload; whatever reached S3 already is removed."""
+    upload = _reload(upload)
+    if upload.status == Upload.Status.COMPLETE:
+        raise UploadConflict("This upload has already finished; delete it instead.")
+    if upload.status != Upload.Status.PENDING:
+        return upload
+    _discard_bytes(upload)
     with transaction.atomic():
-        upload = Upload.objects.select_for_update().get(pk=upload.pk)
-        if upload.status == Upload.Status.COMPLETE:
-            raise UploadConflict("This upload has already finished; delete it instead.")
-        if upload.status == Upload.Status.PENDING:
-            _discard_bytes(upload)
-            upload.mark_cancelled()
-            upload.save()
-    return upload
+        current = Upload.objects.select_for_update().filter(pk=upload.pk).first()
+        if current is None:
+            raise UploadNotFound()
+        if current.status == Upload.Status.PENDING:
+            current.mark_cancelled()
+            current.save()
+    if current.status == Upload.Status.COMPLETE:
+        raise UploadConflict("This upload has already finished; delete it instead.")
+    return current
 
 
 def upload_delete(*, upload: Upload) -> None:
-    """Remove the object, then the record; if S3 is unreachable both stay."""
-    if upload.status == Upload.Status.PENDING:
-        _discard_bytes(upload)
-    else:
-        s3.delete_object(upload.key)
+    """Remove the bytes, then the record; if S3 is unreachable both stay."""
+    _discard_bytes(upload)
     upload.delete()
 
 
 def _discard_bytes(upload: Upload) -> None:
-    """Everything a pending upload may have put on S3: its parts and any object."""
-    if upload.is_multipart:
+    """Everything an upload may have put on S3: its parts, its incoming and served objects.
+
+    The incoming object goes first, so a complete racing with this cannot copy it afterwards.
+    """
+    if upload.is_multipart and upload.multipart_upload_id:
         s3.abort_multipart(key=upload.key, upload_id=upload.multipart_upload_id)
+    if upload.incoming_key is not None:
+        s3.delete_object(upload.incoming_key)
     s3.delete_object(upload.key)
 
 
 def sweep_stale_uploads(*, older_than: timedelta) -> int:
-    """Abandon uploads left pending too long: free their parts and bytes, mark them failed."""
+    """Abandon uploads left pending too long: mark them failed, then free their parts and bytes."""
     cutoff = timezone.now() - older_than
     swept = 0
-    for upload in Upload.objects.filter(status=Upload.Status.PENDING, created_at__lt=cutoff):
-        with transaction.atomic():
-            locked = Upload.objects.select_for_update().get(pk=upload.pk)
-            if locked.status != Upload.Status.PENDING:
-                continue
-            _discard_bytes(locked)
-            locked.mark_failed(reason="Abandoned: the upload was never finished.")
-            locked.save()
+    stale = Upload.objects.filter(status=Upload.Status.PENDING, created_at__lt=cutoff)
+    for upload in stale.iterator():
+        if _record_failure(upload, reason="Abandoned: the upload was never finished."):
+            _discard_bytes(upload)
             swept += 1
     return swept
+
+
+def sweep_incoming() -> int:
+    """Delete what sits in the incoming area with no pending upload to claim it.
+
+    That is where a ticket reused after complete, cancel, delete or a failed check puts its
+    bytes; nothing serves them, and after a ticket's expiry they cannot come back.
+    """
+    removed = 0
+    page: list[str] = []
+    for item in s3.list_objects(INCOMING_PREFIX):
+        page.append(item.key)
+        if len(page) == SWEEP_PAGE:
+            removed += _remove_unclaimed(page)
+            page = []
+    return removed + (_remove_unclaimed(page) if page else 0)
+
+
+SWEEP_PAGE = 500
+
+
+def _remove_unclaimed(incoming: list[str]) -> int:
+    pending = set(
+        Upload.objects.filter(
+            status=Upload.Status.PENDING, key__in=[served_key(key) for key in incoming]
+        ).values_list("key", flat=True)
+    )
+    unclaimed = [key for key in incoming if served_key(key) not in pending]
+    for key in unclaimed:
+        s3.delete_object(key)
+    return len(unclaimed)
+
+
+def purge_finished_rows(*, older_than: timedelta) -> int:
+    """Delete the rows of uploads that failed or were cancelled longer ago than `older_than`."""
+    cutoff = timezone.now() - older_than
+    deleted, _ = Upload.objects.filter(
+        status__in=[Upload.Status.FAILED, Upload.Status.CANCELLED], updated_at__lt=cutoff
+    ).delete()
+    return deleted
+
+
+@dataclass(frozen=True)
+class Reconciliation:
+    removed: list[str]
+    changed: list[str]
+
+
+def reconcile_served_objects(*, grace: timedelta) -> Reconciliation:
+    """Compare every object under the served prefixes with the rows.
+
+    Objects no complete upload accounts for (older than `grace`, so a complete between its copy
+    and its commit is left alone) are deleted; complete uploads whose object is missing or
+    differs from what was verified (size, ETag) are reported, never changed.
+    """
+    cutoff = timezone.now() - grace
+    removed: list[str] = []
+    seen: dict[str, s3.ListedObject] = {}
+    for prefix in PREFIX_BY_VISIBILITY.values():
+        for item in s3.list_objects(f"{prefix}/"):
+            seen[item.key] = item
+    complete = {
+        upload.key: upload
+        for upload in Upload.objects.filter(status=Upload.Status.COMPLETE).only(
+            "key", "size", "etag"
+        )
+    }
+    in_progress = set(
+        Upload.objects.filter(status=Upload.Status.PENDING, key__in=list(seen)).values_list(
+            "key", flat=True
+        )
+    )
+    for key, item in seen.items():
+        if key not in complete and key not in in_progress and item.last_modified < cutoff:
+            s3.delete_object(key)
+            removed.append(key)
+    changed = sorted(
+        key
+        for key, upload in complete.items()
+        if key not in seen or (seen[key].size, seen[key].etag) != (upload.size, upload.etag)
+    )
+    return Reconciliation(removed=removed, changed=changed)
 
 
 def upload_file_url(*, upload: Upload) -> str:

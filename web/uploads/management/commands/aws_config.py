@@ -13,9 +13,11 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from uploads import s3
+from uploads.keys import INCOMING_PREFIX, PREFIX_BY_VISIBILITY
 
-# Where the app keeps objects; static/ is written only by collectstatic at deploy time.
-UPLOAD_PREFIXES = ("media/", "private/")
+# Where the app keeps objects (served ones, and small files before complete promotes them);
+# static/ is written only by collectstatic at deploy time.
+UPLOAD_PREFIXES = (*(f"{prefix}/" for prefix in PREFIX_BY_VISIBILITY.values()), INCOMING_PREFIX)
 STATIC_PREFIX = "static/"
 
 
@@ -50,6 +52,7 @@ def app_policy(bucket: str) -> dict[str, Any]:
             {
                 # Without it S3 answers 403, not 404, for a key that is not there (yet). S3
                 # checks it with the missing key as s3:prefix, so the app's prefixes suffice.
+                # `sweep_uploads` lists the same prefixes.
                 "Sid": "KnowWhatIsMissing",
                 "Effect": "Allow",
                 "Action": ["s3:ListBucket"],
