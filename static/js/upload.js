@@ -2,7 +2,10 @@
 // then ask Django to verify. The file never passes through the app server.
 // Small files go up as one presigned POST; large ones (the ticket says "multipart") as parts PUT
 // in parallel, each with a Content-MD5 that S3 checks (md5.js, loaded before this file).
-// Events on document.body: "uploads:changed" (htmx refreshes the list), "uploads:state".
+// The app may answer 429 (rate limit): every request then waits out its Retry-After, the rows
+// concerned say so, and the uploads carry on by themselves.
+// Events on document.body: "uploads:changed" (htmx refreshes the list), "uploads:state",
+// "uploads:rate-limited" (a wait begins; detail.seconds).
 (function () {
   "use strict";
 
@@ -10,6 +13,8 @@
   const PART_PARALLEL = 4; // parts of one file in flight at once
   const SIGN_BATCH = 16; // parts signed per request (the API allows up to 100)
   const PART_ATTEMPTS = 4; // tries per part on lost connections and storage outages
+  const RETRY_AFTER_FALLBACK = 5; // seconds to wait on a 429 that does not say
+  const LIST_REFRESH_MS = 1000; // at most one list refresh this often while files complete
   const ACTIVE_STATES = new Set(["waiting", "starting", "uploading", "verifying"]);
   const STATE_LABELS = {
     waiting: "Waiting",
@@ -66,6 +71,17 @@
     };
     for (const entry of entries) if (entry) await walk(entry);
     return files;
+  }
+
+  const sleep = (milliseconds) => new Promise((resolve) => setTimeout(resolve, milliseconds));
+
+  // Retry-After is whole seconds or an HTTP date; wait at least a second either way.
+  function retryAfterSeconds(header) {
+    const value = (header || "").trim();
+    if (/^\d+(\.\d+)?$/.test(value)) return Math.max(1, Number(value));
+    const date = Date.parse(value);
+    if (!Number.isNaN(date)) return Math.max(1, (date - Date.now()) / 1000);
+    return RETRY_AFTER_FALLBACK;
   }
 
   function formatDuration(seconds) {
@@ -126,6 +142,9 @@
       this.input = root.querySelector("[data-input]");
       this.dropzone = root.querySelector("[data-dropzone]");
       this.items = [];
+      this.pausedUntil = 0; // Date.now() until which API requests wait (after a 429)
+      this.listRefreshedAt = 0;
+      this.listRefresh = null; // a refresh due at the end of the current interval
       this.bindEvents();
     }
 
@@ -340,6 +359,8 @@
           parts.push(`${formatBytes(rate)}/s`, `about ${formatDuration(secondsLeft)} left`);
         }
       }
+      const pause = this.pauseLeft();
+      if (pause > 0) parts.push(`waiting ${formatDuration(pause)} (rate limit)`);
       if (count("failed")) parts.push(`${count("failed")} failed`);
       if (count("cancelled")) parts.push(`${count("cancelled")} cancelled`);
       this.summary.textContent = parts.join(" · ");
@@ -391,13 +412,18 @@
           }
         }
         this.setState(item, "verifying");
-        const upload = await this.api("POST", `${this.createUrl}/${item.uploadId}/complete`);
+        const upload = await this.api(
+          "POST",
+          `${this.createUrl}/${item.uploadId}/complete`,
+          undefined,
+          item,
+        );
         this.setProgress(item, item.file.size);
         item.row.dataset.uploadId = upload.id;
         this.setState(item, "done");
         item.row.querySelector("[data-speed]").textContent = "";
         this.announce(`${item.file.name} uploaded`);
-        document.body.dispatchEvent(new CustomEvent("uploads:changed"));
+        this.listChanged();
       } catch (error) {
         if (error instanceof UploadCancelled || item.state === "cancelled") return;
         // Lost connections, outages and conflicts may pass: those keep a Retry button.
@@ -409,13 +435,18 @@
     }
 
     async requestTicket(item) {
-      const response = await this.api("POST", this.createUrl, {
-        filename: item.file.name,
-        content_type: item.file.type,
-        size: item.file.size,
-        visibility: item.visibility,
-        last_modified: item.file.lastModified,
-      });
+      const response = await this.api(
+        "POST",
+        this.createUrl,
+        {
+          filename: item.file.name,
+          content_type: item.file.type,
+          size: item.file.size,
+          visibility: item.visibility,
+          last_modified: item.file.lastModified,
+        },
+        item,
+      );
       if (item.state === "cancelled") {
         await this.cancelOnServer(response.id);
         throw new UploadCancelled();
@@ -487,7 +518,8 @@
         if (failure) throw failure;
       };
       const sign = async (numbers) => {
-        const answer = await this.api("POST", ticket.parts_url, { part_numbers: numbers });
+        const body = { part_numbers: numbers };
+        const answer = await this.api("POST", ticket.parts_url, body, item);
         for (const part of answer.parts || []) urls.set(part.part_number, part.url);
       };
       const urlFor = async (number) => {
@@ -578,17 +610,24 @@
       });
     }
 
-    async api(method, url, body) {
+    // `item`: the upload this request is for; its row shows any wait for a rate limit.
+    async api(method, url, body, item = null) {
       let response;
-      try {
-        response = await fetch(url, {
-          method,
-          credentials: "same-origin",
-          headers: { "Content-Type": "application/json", "X-CSRFToken": this.csrfToken },
-          body: body === undefined ? undefined : JSON.stringify(body),
-        });
-      } catch {
-        throw new UserFacingError("The app cannot be reached. Check your network, then retry.");
+      for (;;) {
+        await this.waitOutRateLimit(item);
+        try {
+          response = await fetch(url, {
+            method,
+            credentials: "same-origin",
+            headers: { "Content-Type": "application/json", "X-CSRFToken": this.csrfToken },
+            body: body === undefined ? undefined : JSON.stringify(body),
+          });
+        } catch {
+          throw new UserFacingError("The app cannot be reached. Check your network, then retry.");
+        }
+        if (response.status !== 429) break;
+        // A limit against abuse, not against this file: wait as told, then ask again.
+        this.pauseFor(retryAfterSeconds(response.headers.get("Retry-After")));
       }
       const data = await response.json().catch(() => ({}));
       if (!response.ok) {
@@ -600,6 +639,78 @@
         throw error;
       }
       return data;
+    }
+
+    pauseLeft() {
+      return Math.max(0, Math.ceil((this.pausedUntil - Date.now()) / 1000));
+    }
+
+    // One pause for the whole page: the limit is per user, so other requests would meet it too.
+    pauseFor(seconds) {
+      const until = Date.now() + seconds * 1000;
+      if (until <= this.pausedUntil) return;
+      const starting = this.pauseLeft() === 0;
+      this.pausedUntil = until;
+      if (!starting) return;
+      const wait = this.pauseLeft();
+      this.announce(
+        `Too many requests at once: waiting ${formatDuration(wait)} (rate limit), then continuing.`,
+      );
+      document.body.dispatchEvent(
+        new CustomEvent("uploads:rate-limited", { detail: { seconds: wait } }),
+      );
+    }
+
+    async waitOutRateLimit(item) {
+      if (this.pauseLeft() === 0) return;
+      if (item) this.holdRow(item, 1);
+      try {
+        while (this.pauseLeft() > 0) {
+          if (item && item.state === "cancelled") throw new UploadCancelled();
+          if (item) this.showWait(item);
+          this.summarise();
+          await sleep(Math.min(250, this.pausedUntil - Date.now()));
+        }
+      } finally {
+        if (item) this.holdRow(item, -1);
+        this.summarise();
+      }
+    }
+
+    // A row waiting for the rate limit reads "Waiting" with the seconds left; its state (and
+    // its place among the uploads running at once) stays as it was.
+    holdRow(item, change) {
+      item.holds = (item.holds || 0) + change;
+      const row = item.row;
+      if (item.holds > 0) {
+        row.dataset.waiting = "rate-limit";
+        row.querySelector("[data-state-label]").textContent = STATE_LABELS.waiting;
+        row.querySelector("[data-note]").hidden = false;
+        return;
+      }
+      delete row.dataset.waiting;
+      row.querySelector("[data-state-label]").textContent = STATE_LABELS[item.state];
+      row.querySelector("[data-note]").hidden = item.state !== "paused";
+    }
+
+    showWait(item) {
+      item.row.querySelector("[data-note]").textContent =
+        `Waiting ${formatDuration(this.pauseLeft())} (rate limit), then continuing.`;
+    }
+
+    // A folder completes files several times a second: refresh the list at once for the first,
+    // then at most once per LIST_REFRESH_MS, always once after the last.
+    listChanged() {
+      if (this.listRefresh) return;
+      const due = this.listRefreshedAt + LIST_REFRESH_MS - Date.now();
+      this.listRefresh = setTimeout(
+        () => {
+          this.listRefresh = null;
+          this.listRefreshedAt = Date.now();
+          document.body.dispatchEvent(new CustomEvent("uploads:changed"));
+        },
+        Math.max(0, due),
+      );
     }
 
     fail(item, message, permanent = true) {
@@ -675,7 +786,7 @@
       try {
         let url = `${this.createUrl}?status=pending&limit=500`;
         while (url) {
-          const page = await this.api("GET", url);
+          const page = await this.api("GET", url, undefined, item);
           pending.push(...page.uploads);
           url = page.next;
         }

@@ -84,6 +84,17 @@ def wait_for_answer(page: Page, url_ending: str, timeout: float = 10_000) -> Non
     )
 
 
+def drop_through_chromium(page: Page, selector: str, paths: list[Path]) -> None:
+    """A drop as the OS makes it (CDP), so folders arrive as folders, not as flat files."""
+    box = page.locator(selector).bounding_box()
+    assert box is not None
+    x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+    data = {"items": [], "files": [str(path) for path in paths], "dragOperationsMask": 1}
+    cdp = page.context.new_cdp_session(page)
+    for kind in ("dragEnter", "dragOver", "drop"):
+        cdp.send("Input.dispatchDragEvent", {"type": kind, "x": x, "y": y, "data": data})
+
+
 def choose_visibility(page: Page, visibility: str) -> None:
     page.locator(f"input[name=visibility][value={visibility}]").check()
 

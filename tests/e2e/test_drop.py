@@ -14,6 +14,7 @@ from tests.e2e.helpers import (
     App,
     RequestLog,
     choose_visibility,
+    drop_through_chromium,
     expect_done,
     hold_first_request,
     listed_file,
@@ -170,17 +171,6 @@ def test_pasting_text_uploads_nothing(alice_page: Page, app: App) -> None:
     page.wait_for_timeout(300)  # give a (wrong) upload the chance to start
     expect(page.locator("[data-queue] li")).to_have_count(0)
     assert requests.posts_to(f"{app.url}/api/uploads") == []
-
-
-def drop_through_chromium(page: Page, selector: str, paths: list[Path]) -> None:
-    """A drop as the OS makes it (CDP), so folders arrive as folders, not as flat files."""
-    box = page.locator(selector).bounding_box()
-    assert box is not None
-    x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
-    data = {"items": [], "files": [str(path) for path in paths], "dragOperationsMask": 1}
-    cdp = page.context.new_cdp_session(page)
-    for kind in ("dragEnter", "dragOver", "drop"):
-        cdp.send("Input.dispatchDragEvent", {"type": kind, "x": x, "y": y, "data": data})
 
 
 def test_a_dropped_folder_uploads_every_file_inside_it(
