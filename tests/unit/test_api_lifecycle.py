@@ -6,6 +6,7 @@ import pytest
 from django.test import Client
 
 from tests.conftest import post_json, store_as_browser
+from uploads import s3
 from uploads.models import Upload
 
 pytestmark = pytest.mark.django_db
@@ -199,3 +200,27 @@ def test_unknown_upload_id_is_404_json(api: Client, upload_id: str) -> None:
 
     assert response.status_code == 404
     assert response.json()["error"]
+
+
+@pytest.mark.parametrize("ending", ["cancel", "delete"])
+def test_a_cancel_or_delete_arriving_while_complete_copies_wins_and_the_copy_is_removed(
+    api: Client, moto_s3: Any, monkeypatch: pytest.MonkeyPatch, ending: str
+) -> None:
+    ticket = start(api)
+    put(moto_s3, ticket)
+    promote = s3.promote
+
+    def promote_then_the_user_ends_it(**kwargs: Any) -> str:
+        etag = promote(**kwargs)
+        if ending == "cancel":
+            post_json(api, f"/api/uploads/{ticket['id']}/cancel")
+        else:
+            api.delete(f"/api/uploads/{ticket['id']}")
+        return etag
+
+    monkeypatch.setattr(s3, "promote", promote_then_the_user_ends_it)
+
+    response = complete(api, ticket["id"])
+
+    assert response.status_code in (404, 409)
+    assert moto_s3.list_objects_v2(Bucket="test-uploads").get("KeyCount") == 0

@@ -57,7 +57,11 @@ class ListedObject:
 
 
 class ObjectChanged(Exception):
-    """The object is no longer the one that was checked (other bytes, or gone)."""
+    """The object is no longer the one that was checked: other bytes are there now."""
+
+
+class ObjectGone(Exception):
+    """The object that was checked is no longer there."""
 
 
 def _build_client(endpoint_url: str | None) -> Any:
@@ -68,7 +72,7 @@ def _build_client(endpoint_url: str | None) -> Any:
         # of tying up a worker (attempts times timeouts is the worst case).
         connect_timeout=settings.UPLOAD_S3_CONNECT_TIMEOUT,
         read_timeout=settings.UPLOAD_S3_READ_TIMEOUT,
-        retries={"mode": "standard", "max_attempts": settings.UPLOAD_S3_MAX_ATTEMPTS},
+        retries={"mode": "standard", "total_max_attempts": settings.UPLOAD_S3_MAX_ATTEMPTS},
     )
     return boto3.session.Session().client(
         "s3",
@@ -297,7 +301,8 @@ _STORED_HEADERS = {
 def read_head(key: str, length: int, *, etag: str | None = None) -> bytes:
     """The first `length` bytes of an object (a ranged GET), to check what it really is.
 
-    With `etag`, only of that very object: ObjectChanged if it was replaced or removed since.
+    With `etag`, only of that very object: ObjectChanged if it was replaced since, ObjectGone
+    if it was removed.
     """
     params: dict[str, Any] = {"Bucket": _bucket(), "Key": key, "Range": f"bytes=0-{length - 1}"}
     if etag is not None:
@@ -306,10 +311,17 @@ def read_head(key: str, length: int, *, etag: str | None = None) -> bytes:
         try:
             response = client().get_object(**params)
         except ClientError as error:
-            if etag is not None and (_is_precondition_failure(error) or _is_missing(error)):
-                raise ObjectChanged() from error
+            if etag is not None:
+                _raise_if_not_the_same(error)
             raise
         return response["Body"].read(length)
+
+
+def _raise_if_not_the_same(error: ClientError) -> None:
+    if _is_precondition_failure(error):
+        raise ObjectChanged() from error
+    if _is_missing(error):
+        raise ObjectGone() from error
 
 
 def promote(
@@ -317,7 +329,7 @@ def promote(
 ) -> str:
     """Copy the checked object to the key the app serves, inside S3, and answer its ETag.
 
-    Only the object with `etag` is copied (ObjectChanged otherwise), and its headers are
+    Only the object with `etag` is copied (ObjectChanged, ObjectGone), and its headers are
     replaced by exactly `content_type` and `headers`: nothing a browser sent comes along.
     A single copy covers up to 5 GiB, the most a POST can upload.
     """
@@ -334,8 +346,7 @@ def promote(
                 **params,
             )
         except ClientError as error:
-            if _is_precondition_failure(error) or _is_missing(error):
-                raise ObjectChanged() from error
+            _raise_if_not_the_same(error)
             raise
     return str(response["CopyObjectResult"]["ETag"]).strip('"')
 

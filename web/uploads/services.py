@@ -215,13 +215,7 @@ def upload_complete(*, upload: Upload) -> Upload:
     checked_key = upload.incoming_key or upload.key
     stored = s3.head_object(checked_key)
     if stored is None:
-        upload = _reload(upload)
-        if upload.status == Upload.Status.COMPLETE:
-            return upload  # a parallel complete finished it first
-        _require_pending(upload)
-        raise UploadConflict(
-            "The file has not arrived in storage yet. Send it first, then try again."
-        )
+        return _not_there(upload)
     try:
         problem = (
             _mismatch(upload, stored)
@@ -237,6 +231,8 @@ def upload_complete(*, upload: Upload) -> Upload:
                 content_type=upload.content_type,
                 headers=stored_headers(upload),
             )
+    except s3.ObjectGone:
+        return _not_there(upload)
     except s3.ObjectChanged:
         problem = "The file changed in storage while it was being checked. It was removed."
     if problem is not None:
@@ -247,6 +243,16 @@ def upload_complete(*, upload: Upload) -> Upload:
     if upload.incoming_key is not None:
         s3.delete_object(upload.incoming_key)
     return completed
+
+
+def _not_there(upload: Upload) -> Upload:
+    """Nothing (any more) where the bytes should be: not sent yet, or a parallel complete
+    (which removes the incoming object only after recording its result) or cancel took it."""
+    upload = _reload(upload)
+    if upload.status == Upload.Status.COMPLETE:
+        return upload
+    _require_pending(upload)
+    raise UploadConflict("The file has not arrived in storage yet. Send it first, then try again.")
 
 
 def _reload(upload: Upload) -> Upload:
@@ -350,13 +356,11 @@ def _wrong_contents(upload: Upload, *, key: str, etag: str) -> str | None:
 
 
 def upload_cancel(*, upload: Upload) -> Upload:
-    """Stop a pending upload; whatever reached S3 already is removed."""
-    upload = _reload(upload)
-    if upload.status == Upload.Status.COMPLETE:
-        raise UploadConflict("This upload has already finished; delete it instead.")
-    if upload.status != Upload.Status.PENDING:
-        return upload
-    _discard_bytes(upload)
+    """Stop a pending upload; whatever reached S3 already is removed.
+
+    The row is marked first, so a complete racing with this one finds it cancelled and
+    removes what it copied; asking again after an outage removes the bytes again.
+    """
     with transaction.atomic():
         current = Upload.objects.select_for_update().filter(pk=upload.pk).first()
         if current is None:
@@ -366,6 +370,8 @@ def upload_cancel(*, upload: Upload) -> Upload:
             current.save()
     if current.status == Upload.Status.COMPLETE:
         raise UploadConflict("This upload has already finished; delete it instead.")
+    if current.status == Upload.Status.CANCELLED:
+        _discard_bytes(current)
     return current
 
 

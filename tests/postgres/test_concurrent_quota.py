@@ -1,0 +1,56 @@
+"""Quotas hold when one user starts many uploads at once: each start is counted in turn.
+
+Needs real row locks (`select_for_update` on the owner), so PostgreSQL and real transactions.
+"""
+
+from __future__ import annotations
+
+import threading
+from typing import Any
+
+import pytest
+from django.db import connection
+
+from uploads import services
+from uploads.errors import QuotaExceeded
+from uploads.models import Upload
+from uploads.validation import UploadRequest
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+GiB = 1024**3
+
+
+def test_parallel_starts_cannot_pass_the_pending_quota_together(
+    on_postgres: None, user: Any, moto_s3: Any, settings: Any
+) -> None:
+    settings.UPLOAD_QUOTA_PENDING_BYTES = 50 * GiB
+    settings.UPLOAD_CREATE_RATE_PER_MINUTE = 0
+    request = UploadRequest(
+        filename="big.mp4", content_type="video/mp4", size=10 * GiB, visibility="private"
+    )
+    start = threading.Barrier(20)
+    started: list[Upload] = []
+    refused: list[QuotaExceeded] = []
+    errors: list[BaseException] = []
+
+    def upload() -> None:
+        try:
+            start.wait(timeout=10)
+            started.append(services.upload_start(owner=user, request=request)[0])
+        except QuotaExceeded as error:
+            refused.append(error)
+        except BaseException as error:  # reported by the assertions below
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=upload) for _ in range(20)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+
+    assert errors == []
+    assert (len(started), len(refused)) == (5, 15)
+    assert Upload.objects.filter(owner=user, status=Upload.Status.PENDING).count() == 5
