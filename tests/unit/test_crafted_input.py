@@ -4,6 +4,7 @@ import json
 from typing import Any
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
 from tests.conftest import post_json
@@ -76,3 +77,10 @@ def test_part_numbers_of_4000_digits_are_a_400_on_part_numbers(
 
     assert response.status_code == 400
     assert response.json()["field"] == "part_numbers"
+
+
+def test_a_multipart_form_is_a_400_asking_for_json(api: Client, moto_s3: Any) -> None:
+    response = api.post("/api/uploads", data={"file": SimpleUploadedFile("a.png", b"12345")})
+
+    assert response.status_code == 400
+    assert "Content-Type: application/json" in response.json()["error"]

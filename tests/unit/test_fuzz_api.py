@@ -96,7 +96,12 @@ bodies = st.one_of(
     oversized,
 )
 content_types = st.just("application/json") | st.sampled_from(
-    ["application/x-www-form-urlencoded", "multipart/form-data", "text/plain"]
+    [
+        "application/x-www-form-urlencoded",
+        "multipart/form-data",
+        "multipart/form-data; boundary=fuzz",
+        "text/plain",
+    ]
 )
 id_choices = st.sampled_from(["own-multipart", "own-post", "theirs", "random", "junk"])
 paths = st.sampled_from(

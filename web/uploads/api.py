@@ -11,7 +11,7 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse, RawPostDataException
 
 from uploads import selectors, services
 from uploads.errors import InvalidUpload, RateLimited, UploadError
@@ -68,7 +68,13 @@ def api_view(handlers: dict[str, Handler]) -> Callable[..., HttpResponse]:
 
 def _json_body(request: HttpRequest) -> Any:
     try:
-        return json.loads(request.body or b"null")
+        body = request.body
+    except RawPostDataException:  # multipart/form-data, already read as a form by the CSRF check
+        raise InvalidUpload(
+            "Send the request body as JSON (Content-Type: application/json), not as a form."
+        ) from None
+    try:
+        return json.loads(body or b"null")
     except (ValueError, UnicodeDecodeError, RecursionError):  # Recursion: `[[[[…` nested deep
         raise InvalidUpload("The request body is not valid JSON.") from None
 
