@@ -9,6 +9,7 @@ mandatory. The README documents every variable.
 from __future__ import annotations
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -70,6 +71,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "storages",
     "uploads",
+    "axes",
 ]
 
 MIDDLEWARE = [
@@ -81,6 +83,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "uploads.middleware.ContentSecurityPolicyMiddleware",
+    # Last, as django-axes asks: it turns a refused login into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -151,6 +155,30 @@ SESSION_ENGINE = (
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "uploads:index"
 LOGOUT_REDIRECT_URL = "login"
+
+# Failed logins are throttled by django-axes, counted in the database (so every worker and
+# server sees them) per account and per address: at DJANGO_LOGIN_FAILURE_LIMIT failures, logins
+# for that account, or from that address, are refused (the right password too) until
+# DJANGO_LOGIN_LOCKOUT_MINUTES pass without another attempt. A successful login clears both
+# counts; successful logins never count.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env_int("DJANGO_LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("DJANGO_LOGIN_LOCKOUT_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "config.login_throttle.locked_out"
+AXES_CLIENT_IP_CALLABLE = "config.login_throttle.client_ip"
+# Failures are recorded; a row per successful login (axes' access log) would only grow.
+AXES_DISABLE_ACCESS_LOG = True
+AXES_VERBOSE = False  # no banner on every manage.py command; failures are still logged
+# Proxies in front of the app that append the client's address to X-Forwarded-For (one ALB: 1).
+# Failed logins count per address, and that must be the client's, not the proxy's.
+TRUSTED_PROXY_COUNT = env_int(
+    "DJANGO_TRUSTED_PROXY_COUNT", 1 if env_bool("DJANGO_BEHIND_TLS_PROXY", False) else 0
+)
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = "UTC"
@@ -294,4 +322,6 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("DJANGO_LOG_LEVEL", "INFO")},
+    # Failed logins and lockouts are warnings; django-axes' INFO lines repeat them on each login.
+    "loggers": {"axes": {"level": "WARNING"}},
 }
