@@ -107,3 +107,18 @@ def test_a_login_throttle_of_zero_is_an_error(settings: Any, limit: int, minutes
     settings.AXES_COOLOFF_TIME = timedelta(minutes=minutes)
 
     assert ids(check_login_throttle()) == ["uploads.E008"]
+
+
+@pytest.mark.parametrize(
+    "name", ["UPLOAD_S3_CONNECT_TIMEOUT", "UPLOAD_S3_READ_TIMEOUT", "UPLOAD_S3_MAX_ATTEMPTS"]
+)
+def test_an_s3_timeout_or_attempts_of_zero_is_an_error(settings: Any, name: str) -> None:
+    setattr(settings, name, 0)
+
+    assert "uploads.E009" in ids(check_upload_settings())
+
+
+def test_purging_rows_before_their_ticket_could_expire_is_an_error(settings: Any) -> None:
+    settings.UPLOAD_PURGE_AFTER = 60
+
+    assert "uploads.E010" in ids(check_upload_settings())

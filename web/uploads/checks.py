@@ -53,6 +53,17 @@ def check_upload_settings(app_configs: Any = None, **kwargs: Any) -> list[Error]
         errors.append(
             Error("SIGNED_URL_EXPIRES must be between 1 second and 7 days.", id="uploads.E004")
         )
+    for name in ("UPLOAD_S3_CONNECT_TIMEOUT", "UPLOAD_S3_READ_TIMEOUT", "UPLOAD_S3_MAX_ATTEMPTS"):
+        if getattr(settings, name) <= 0:
+            errors.append(Error(f"{name} must be at least 1.", id="uploads.E009"))
+    if settings.UPLOAD_PURGE_AFTER < MAX_TICKET_SECONDS:
+        errors.append(
+            Error(
+                "UPLOAD_PURGE_AFTER must be at least 900 seconds: a failed or cancelled upload "
+                "stays listed at least as long as its ticket could still be used.",
+                id="uploads.E010",
+            )
+        )
     return errors
 
 
