@@ -28,6 +28,7 @@ SMALL = {"filename": "a.png", "content_type": "image/png", "size": len(PNG), "vi
 def s3_calls(moto_s3: Any) -> Iterator[list[tuple[str, bool]]]:
     """(operation, inside a transaction) for every call the app's S3 client makes."""
     calls: list[tuple[str, bool]] = []
+    s3.forget_reachability()
 
     def record(model: Any, **kwargs: Any) -> None:
         calls.append((model.name, connection.in_atomic_block))

@@ -111,7 +111,7 @@ def test_invalid_cursor_gets_400_naming_the_field(api: Client, cursor: str) -> N
     }
 
 
-@pytest.mark.parametrize("limit", ["0", "501", "-1", "ten", "³", "1.5"])
+@pytest.mark.parametrize("limit", ["0", "501", "-1", "ten", "³", "1.5", "9" * 5000])
 def test_limit_outside_1_to_500_gets_400_naming_the_field(api: Client, limit: str) -> None:
     response = api.get("/api/uploads", {"limit": limit})
 

@@ -47,7 +47,9 @@ def decode_cursor(cursor: str) -> tuple[datetime, uuid.UUID]:
 def parse_limit(text: str | None, default: int) -> int:
     if text is None or text == "":
         return default
-    if not (text.isascii() and text.isdigit()) or not 1 <= int(text) <= MAX_PAGE_SIZE:
+    # The length first: int() refuses (ValueError) strings of thousands of digits.
+    valid = text.isascii() and text.isdigit() and len(text) <= len(str(MAX_PAGE_SIZE))
+    if not valid or not 1 <= int(text) <= MAX_PAGE_SIZE:
         raise InvalidUpload(
             f"limit must be a whole number from 1 to {MAX_PAGE_SIZE}.", field="limit"
         )

@@ -101,7 +101,12 @@ def _forget_clients(*, setting: str, **kwargs: Any) -> None:
     if setting.startswith(("AWS_", "UPLOAD_S3_")):
         client.cache_clear()
         signing_client.cache_clear()
-        _last_reachable.clear()
+        forget_reachability()
+
+
+def forget_reachability() -> None:
+    """Check S3 again at the next start instead of trusting the last answer."""
+    _last_reachable.clear()
 
 
 def _bucket() -> str:
