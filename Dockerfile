@@ -16,6 +16,12 @@ COPY pyproject.toml ./
 # hadolint ignore=DL3013
 RUN pip install "pip==25.3" && pip install --group app
 
+# The app itself, installed as the package it is (its dependencies came with the group above).
+COPY src ./src
+COPY README.md ./
+# hadolint ignore=DL3013
+RUN pip install --no-deps ./
+
 COPY web ./web
 COPY templates ./templates
 COPY static ./static

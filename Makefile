@@ -17,6 +17,7 @@ $(STAMP): pyproject.toml
 	test -x $(PY) || python3 -m venv $(VENV)
 	$(PIP) install -q --disable-pip-version-check "pip==25.3"
 	$(PIP) install -q --disable-pip-version-check --group dev
+	$(PIP) install -q --disable-pip-version-check --no-deps --editable .
 	touch $@
 
 install: $(STAMP)

@@ -133,7 +133,7 @@ def real_s3(settings: Any, seaweedfs: LocalS3Server, seaweedfs_bucket: str) -> A
     settings.AWS_ACCESS_KEY_ID = seaweedfs.access_key
     settings.AWS_SECRET_ACCESS_KEY = seaweedfs.secret_key
     settings.AWS_STORAGE_BUCKET_NAME = seaweedfs_bucket
-    from uploads import s3
+    from direct_to_s3 import s3
 
     s3.put_public_read_policy()
     return s3_client_for(seaweedfs)
@@ -142,7 +142,7 @@ def real_s3(settings: Any, seaweedfs: LocalS3Server, seaweedfs_bucket: str) -> A
 @pytest.fixture(autouse=True)
 def _s3_clients_follow_settings() -> Iterator[None]:
     """Clients are cached per process; tests change S3 settings, so start each one fresh."""
-    from uploads import s3
+    from direct_to_s3 import s3
 
     s3.client.cache_clear()
     s3.signing_client.cache_clear()
@@ -158,7 +158,7 @@ def make_upload() -> Any:
 
     from django.utils import timezone
 
-    from uploads.models import Upload
+    from direct_to_s3.models import Upload
 
     def make(owner: Any, **fields: Any) -> Upload:
         upload_id = fields.pop("id", uuid.uuid4())

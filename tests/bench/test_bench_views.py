@@ -30,7 +30,7 @@ def test_proxy_upload_saves_the_file_under_media(api: Client, moto_s3: Any, sett
     settings.STORAGES = {
         **settings.STORAGES,
         "public_media": {
-            "BACKEND": "uploads.storages.PublicMediaStorage",
+            "BACKEND": "direct_to_s3.storages.PublicMediaStorage",
             "OPTIONS": {"bucket_name": settings.AWS_STORAGE_BUCKET_NAME},
         },
     }

@@ -174,7 +174,7 @@ def app(
     live_server: Any, _one_request_at_a_time: None, real_s3: Any, settings: Any, seaweedfs: Any
 ) -> App:
     """The live server, pointed at SeaweedFS, whose bucket accepts browser uploads from it."""
-    from uploads import s3
+    from direct_to_s3 import s3
 
     s3.put_cors([live_server.url])
     return App(

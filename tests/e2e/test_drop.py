@@ -9,6 +9,7 @@ from typing import Any
 
 from playwright.sync_api import Page, Route, expect
 
+from direct_to_s3.models import Upload
 from tests.e2e.helpers import (
     MB,
     App,
@@ -24,7 +25,6 @@ from tests.e2e.helpers import (
     sparse_file,
     write_file,
 )
-from uploads.models import Upload
 
 
 def test_dropping_three_files_uploads_the_two_allowed_and_refuses_the_oversize_one_locally(
@@ -127,7 +127,7 @@ def test_an_expired_upload_ticket_is_renewed_without_bothering_the_user(
     page.evaluate(
         """() => {
           const states = (window.states = []);
-          document.body.addEventListener("uploads:state", (e) => states.push(e.detail.state));
+          document.body.addEventListener("direct_to_s3:state", (e) => states.push(e.detail.state));
         }"""
     )
 

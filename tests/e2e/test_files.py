@@ -9,6 +9,7 @@ from typing import Any
 import requests
 from playwright.sync_api import BrowserContext, Page, Response, expect
 
+from direct_to_s3.models import Upload
 from tests.e2e.helpers import (
     App,
     choose_visibility,
@@ -20,7 +21,6 @@ from tests.e2e.helpers import (
     queue_row,
     write_file,
 )
-from uploads.models import Upload
 
 
 def upload_through_the_page(page: Page, path: Path, visibility: str) -> Upload:

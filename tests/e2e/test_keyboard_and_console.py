@@ -6,6 +6,7 @@ from pathlib import Path
 
 from playwright.sync_api import ConsoleMessage, Error, Page, expect
 
+from direct_to_s3.models import Upload
 from tests.e2e.helpers import (
     App,
     choose_visibility,
@@ -16,7 +17,6 @@ from tests.e2e.helpers import (
     queue_row,
     write_file,
 )
-from uploads.models import Upload
 
 
 def tab_until(page: Page, selector: str, most: int = 15) -> int:

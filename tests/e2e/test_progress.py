@@ -8,6 +8,7 @@ from typing import Any
 
 from playwright.sync_api import Page, Route, expect
 
+from direct_to_s3.models import Upload
 from tests.e2e.helpers import (
     MB,
     App,
@@ -22,7 +23,6 @@ from tests.e2e.helpers import (
     wait_for_progress,
     write_file,
 )
-from uploads.models import Upload
 
 # Records every value the progress bar and the percent label take, as the page sets them.
 RECORD_PROGRESS = """() => {
@@ -30,7 +30,7 @@ RECORD_PROGRESS = """() => {
   window.percentSamples = [];
   window.speedSamples = [];
   window.stateSamples = [];
-  document.body.addEventListener("uploads:state", (event) => {
+  document.body.addEventListener("direct_to_s3:state", (event) => {
     window.stateSamples.push(event.detail.state);
   });
   const queue = document.querySelector("[data-queue]");

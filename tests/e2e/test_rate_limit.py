@@ -12,6 +12,9 @@ import pytest
 from django.core.cache import cache
 from playwright.sync_api import Page, Response, Route, expect
 
+from direct_to_s3 import limits
+from direct_to_s3.errors import RateLimited
+from direct_to_s3.models import Upload
 from tests.e2e.helpers import (
     MB,
     App,
@@ -22,16 +25,13 @@ from tests.e2e.helpers import (
     sparse_file,
     write_file,
 )
-from uploads import limits
-from uploads.errors import RateLimited
-from uploads.models import Upload
 
 FOLDER_SIZE = 300
 RECORD_WAITS = """() => {
   const seen = (window.seen = { states: new Set(), waits: [], notes: [] });
   const announcer = document.querySelector("[data-announcer]");
-  document.body.addEventListener("uploads:state", (e) => seen.states.add(e.detail.state));
-  document.body.addEventListener("uploads:rate-limited", (e) =>
+  document.body.addEventListener("direct_to_s3:state", (e) => seen.states.add(e.detail.state));
+  document.body.addEventListener("direct_to_s3:rate-limited", (e) =>
     seen.waits.push([e.detail.seconds, announcer.textContent]),
   );
   new MutationObserver((changes) => {

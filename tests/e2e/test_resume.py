@@ -7,9 +7,9 @@ from typing import Any
 
 from playwright.sync_api import Page, Request, expect
 
+from direct_to_s3.models import Upload
 from tests.e2e.helpers import MB, App, expect_done, queue_row, sparse_file, wait_for_progress
 from tests.e2e.test_progress import RECORD_PROGRESS, throttle_uploads
-from uploads.models import Upload
 
 PARTS = 128  # 1 GiB in 8 MiB parts
 

@@ -10,8 +10,8 @@ from typing import Any
 import pytest
 from django.core.cache import cache
 
+from direct_to_s3.models import Upload
 from upload_client.client import UploadClient
-from uploads.models import Upload
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -15,8 +15,8 @@ import requests
 from django.core.management import call_command
 from django.utils import timezone
 
+from direct_to_s3.models import Upload
 from upload_client.client import LocalFile, UploadClient, UploadFailed, content_md5
-from uploads.models import Upload
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

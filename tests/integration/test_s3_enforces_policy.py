@@ -164,7 +164,7 @@ def test_a_public_upload_is_not_readable_where_the_browser_posted_it(
 
 
 def test_signed_get_stops_working_after_it_expires(api: Any, real_s3: Any, settings: Any) -> None:
-    from uploads import s3
+    from direct_to_s3 import s3
 
     ticket = ticket_for(api, visibility="private")
     post_to_s3(ticket, CONTENT)
@@ -179,7 +179,7 @@ def test_signed_get_stops_working_after_it_expires(api: Any, real_s3: Any, setti
 
 
 def test_tampered_signed_get_is_refused(api: Any, real_s3: Any, settings: Any) -> None:
-    from uploads import s3
+    from direct_to_s3 import s3
 
     ticket = ticket_for(api, visibility="private")
     post_to_s3(ticket, CONTENT)

@@ -21,7 +21,7 @@ def s3_static(real_s3: Any, settings: Any, tmp_path: Any) -> None:
     settings.STORAGES = {
         **settings.STORAGES,
         "staticfiles": {
-            "BACKEND": "uploads.storages.StaticStorage",
+            "BACKEND": "direct_to_s3.storages.StaticStorage",
             "OPTIONS": {
                 "bucket_name": settings.AWS_STORAGE_BUCKET_NAME,
                 "endpoint_url": settings.AWS_S3_ENDPOINT_URL,
@@ -55,7 +55,11 @@ def test_collectstatic_uploads_under_static(s3_static: None, real_s3: Any, setti
     listing = real_s3.list_objects_v2(Bucket=settings.AWS_STORAGE_BUCKET_NAME, Prefix="static/")
 
     keys = {item["Key"] for item in listing.get("Contents", [])}
-    assert {"static/css/app.css", "static/js/upload.js", "static/vendor/htmx-2.0.11.min.js"} <= keys
+    assert {
+        "static/direct_to_s3/css/app.css",
+        "static/direct_to_s3/js/upload.js",
+        "static/direct_to_s3/vendor/htmx-2.0.11.min.js",
+    } <= keys
     assert "static/staticfiles.json" in keys
 
 

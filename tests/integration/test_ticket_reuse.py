@@ -15,10 +15,10 @@ import pytest
 import requests
 from django.core.management import call_command
 
+from direct_to_s3 import s3, services
+from direct_to_s3.models import Upload
 from tests.conftest import post_json
 from tests.integration.helpers import post_to_s3
-from uploads import s3, services
-from uploads.models import Upload
 
 pytestmark = pytest.mark.django_db
 

@@ -7,9 +7,9 @@ from typing import Any
 import pytest
 import requests
 
+from direct_to_s3.models import Upload
 from tests.conftest import post_json
 from tests.integration.helpers import post_to_s3
-from uploads.models import Upload
 
 pytestmark = pytest.mark.django_db
 

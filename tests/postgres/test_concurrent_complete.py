@@ -12,8 +12,8 @@ from typing import Any
 import pytest
 from django.db import connection
 
-from uploads import s3, services
-from uploads.models import Upload
+from direct_to_s3 import s3, services
+from direct_to_s3.models import Upload
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -11,10 +11,10 @@ from typing import Any
 import pytest
 from django.db import connection
 
-from uploads import services
-from uploads.errors import QuotaExceeded
-from uploads.models import Upload
-from uploads.validation import UploadRequest
+from direct_to_s3 import services
+from direct_to_s3.errors import QuotaExceeded
+from direct_to_s3.models import Upload
+from direct_to_s3.validation import UploadRequest
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

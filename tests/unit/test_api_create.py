@@ -5,8 +5,8 @@ from typing import Any
 import pytest
 from django.test import Client
 
+from direct_to_s3.models import Upload
 from tests.conftest import post_json
-from uploads.models import Upload
 
 pytestmark = pytest.mark.django_db
 

@@ -7,9 +7,9 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.test import Client, RequestFactory
 
+from direct_to_s3 import views
+from direct_to_s3.errors import StorageUnavailable
 from tests.conftest import post_json
-from uploads import views
-from uploads.errors import StorageUnavailable
 
 pytestmark = pytest.mark.django_db
 
@@ -89,7 +89,7 @@ def test_an_unexpected_crash_is_a_500_json(
     def crash(**_: Any) -> None:
         raise RuntimeError("boom")
 
-    monkeypatch.setattr("uploads.services.upload_start", crash)
+    monkeypatch.setattr("direct_to_s3.services.upload_start", crash)
     api.raise_request_exception = False
 
     assert_json_error(post_json(api, "/api/uploads", SMALL), 500)
@@ -101,6 +101,6 @@ def test_storage_unavailable_is_a_503_json(
     def unavailable(**_: Any) -> None:
         raise StorageUnavailable()
 
-    monkeypatch.setattr("uploads.services.upload_start", unavailable)
+    monkeypatch.setattr("direct_to_s3.services.upload_start", unavailable)
 
     assert_json_error(post_json(api, "/api/uploads", SMALL), 503)

@@ -5,9 +5,9 @@ from typing import Any
 import pytest
 from django.test import Client
 
+from direct_to_s3 import s3
+from direct_to_s3.models import Upload
 from tests.conftest import post_json, store_as_browser
-from uploads import s3
-from uploads.models import Upload
 
 pytestmark = pytest.mark.django_db
 

@@ -6,8 +6,8 @@ from urllib.parse import parse_qs, urlparse
 import pytest
 from django.test import Client
 
+from direct_to_s3.models import Upload
 from tests.conftest import post_json
-from uploads.models import Upload
 
 pytestmark = pytest.mark.django_db
 

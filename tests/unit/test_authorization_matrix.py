@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from django.test import Client
 
-from uploads.models import Upload
+from direct_to_s3.models import Upload
 
 pytestmark = pytest.mark.django_db
 
@@ -33,8 +33,8 @@ STATE_CHANGING = [
 
 @pytest.fixture
 def pending(user: Any, moto_s3: Any, settings: Any) -> Upload:
-    from uploads import services
-    from uploads.validation import UploadRequest
+    from direct_to_s3 import services
+    from direct_to_s3.validation import UploadRequest
 
     settings.UPLOAD_MULTIPART_THRESHOLD = 1
     request = UploadRequest(

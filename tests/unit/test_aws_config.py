@@ -11,8 +11,8 @@ from typing import Any
 import pytest
 from django.core.management import CommandError, call_command
 
-from uploads import s3
-from uploads.management.commands.aws_config import app_policy, setup_policy
+from direct_to_s3 import s3
+from direct_to_s3.management.commands.aws_config import app_policy, setup_policy
 
 S3_MODULE = Path(s3.__file__)
 # Every S3 operation the app performs and the IAM action AWS checks for it.

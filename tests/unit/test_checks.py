@@ -10,7 +10,7 @@ from django.core.checks import Error
 from django.core.management import call_command
 from django.core.management.base import SystemCheckError
 
-from uploads.checks import check_login_throttle, check_shared_cache, check_upload_settings
+from direct_to_s3.checks import check_login_throttle, check_shared_cache, check_upload_settings
 
 TIB = 1024**4
 GIB = 1024**3
@@ -35,7 +35,7 @@ def test_the_default_upload_settings_pass() -> None:
 def test_a_max_size_above_5_tib_is_an_error(settings: Any) -> None:
     settings.UPLOAD_MAX_SIZE = 5 * TIB + 1
 
-    assert ids(check_upload_settings()) == ["uploads.E005"]
+    assert ids(check_upload_settings()) == ["direct_to_s3.E005"]
 
 
 def test_a_max_size_of_exactly_5_tib_passes(settings: Any) -> None:
@@ -50,7 +50,7 @@ def test_a_multipart_threshold_outside_1_byte_to_5_gib_is_an_error(
 ) -> None:
     settings.UPLOAD_MULTIPART_THRESHOLD = threshold
 
-    assert ids(check_upload_settings()) == ["uploads.E006"]
+    assert ids(check_upload_settings()) == ["direct_to_s3.E006"]
 
 
 def test_a_multipart_threshold_of_exactly_5_gib_passes(settings: Any) -> None:
@@ -62,7 +62,7 @@ def test_a_multipart_threshold_of_exactly_5_gib_passes(settings: Any) -> None:
 def test_check_command_refuses_a_max_size_s3_cannot_store(settings: Any) -> None:
     settings.UPLOAD_MAX_SIZE = 6 * TIB
 
-    with pytest.raises(SystemCheckError, match=r"uploads\.E005"):
+    with pytest.raises(SystemCheckError, match=r"direct_to_s3\.E005"):
         call_command("check")
 
 
@@ -71,7 +71,7 @@ def test_a_process_local_cache_in_production_is_an_error(settings: Any, backend:
     settings.DEBUG = False
     settings.CACHES = cache(backend)
 
-    assert ids(check_shared_cache()) == ["uploads.E007"]
+    assert ids(check_shared_cache()) == ["direct_to_s3.E007"]
 
 
 @pytest.mark.parametrize("backend", [DATABASE_CACHE, REDIS])
@@ -93,7 +93,7 @@ def test_deploy_check_fails_on_a_process_local_cache(settings: Any) -> None:
     settings.DEBUG = False
     settings.CACHES = cache(LOCMEM)
 
-    with pytest.raises(SystemCheckError, match=r"uploads\.E007"):
+    with pytest.raises(SystemCheckError, match=r"direct_to_s3\.E007"):
         call_command("check", "--deploy", "--tag=caches")
 
 
@@ -106,7 +106,7 @@ def test_a_login_throttle_of_zero_is_an_error(settings: Any, limit: int, minutes
     settings.AXES_FAILURE_LIMIT = limit
     settings.AXES_COOLOFF_TIME = timedelta(minutes=minutes)
 
-    assert ids(check_login_throttle()) == ["uploads.E008"]
+    assert ids(check_login_throttle()) == ["direct_to_s3.E008"]
 
 
 @pytest.mark.parametrize(
@@ -115,10 +115,10 @@ def test_a_login_throttle_of_zero_is_an_error(settings: Any, limit: int, minutes
 def test_an_s3_timeout_or_attempts_of_zero_is_an_error(settings: Any, name: str) -> None:
     setattr(settings, name, 0)
 
-    assert "uploads.E009" in ids(check_upload_settings())
+    assert "direct_to_s3.E009" in ids(check_upload_settings())
 
 
 def test_purging_rows_before_their_ticket_could_expire_is_an_error(settings: Any) -> None:
     settings.UPLOAD_PURGE_AFTER = 60
 
-    assert "uploads.E010" in ids(check_upload_settings())
+    assert "direct_to_s3.E010" in ids(check_upload_settings())

@@ -7,8 +7,8 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
+from direct_to_s3.models import Upload
 from tests.conftest import post_json
-from uploads.models import Upload
 
 pytestmark = pytest.mark.django_db
 

@@ -8,8 +8,8 @@ from urllib.parse import urlsplit
 import pytest
 from django.test import Client
 
-from uploads import s3
-from uploads.middleware import content_security_policy, s3_browser_origins
+from direct_to_s3 import s3
+from direct_to_s3.middleware import content_security_policy, s3_browser_origins
 
 pytestmark = pytest.mark.django_db
 

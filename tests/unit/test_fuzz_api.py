@@ -122,8 +122,8 @@ OWN_SIZES = {"own-multipart": 10**8, "own-post": 10}  # above and below the mult
 
 
 def start_upload(person: Any, size: int) -> str:
-    from uploads import services
-    from uploads.validation import UploadRequest
+    from direct_to_s3 import services
+    from direct_to_s3.validation import UploadRequest
 
     request = UploadRequest(
         filename="f.mp4", content_type="video/mp4", size=size, visibility="private"

@@ -7,8 +7,8 @@ import pytest
 from django.core.cache import cache
 from django.test import Client
 
+from direct_to_s3.models import Upload
 from tests.conftest import post_json, store_as_browser
-from uploads.models import Upload
 
 pytestmark = pytest.mark.django_db
 

@@ -2,7 +2,7 @@ import uuid
 
 import pytest
 
-from uploads.keys import display_name, object_key, safe_filename
+from direct_to_s3.keys import display_name, object_key, safe_filename
 
 UPLOAD_ID = uuid.UUID("12345678-1234-5678-1234-567812345678")
 

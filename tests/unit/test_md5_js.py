@@ -1,4 +1,4 @@
-"""static/js/md5.js computes the same Content-MD5 as Python's hashlib (run under Node)."""
+"""The app's md5.js computes the same Content-MD5 as Python's hashlib (run under Node)."""
 
 import base64
 import hashlib
@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-MD5_JS = Path(__file__).resolve().parents[2] / "static" / "js" / "md5.js"
+MD5_JS = Path(__file__).resolve().parents[2] / "src/direct_to_s3/static/direct_to_s3/js/md5.js"
 # Lengths around the 64-byte block and the 56-byte padding boundary, and a multi-MiB part.
 LENGTHS = [0, 1, 55, 56, 63, 64, 65, 119, 120, 127, 128, 1000, 3 * 1024 * 1024 + 7]
 
@@ -30,7 +30,7 @@ console.log(JSON.stringify(out));
 def test_md5_js_matches_hashlib() -> None:
     node = shutil.which("node")
     if node is None:
-        pytest.fail("Node.js is needed to test static/js/md5.js (apt-get install nodejs).")
+        pytest.fail("Node.js is needed to test md5.js (apt-get install nodejs).")
     inputs = [os.urandom(length) for length in LENGTHS]
 
     result = subprocess.run(

@@ -15,8 +15,8 @@ import pytest
 from django.db import connection
 from django.test import Client
 
+from direct_to_s3 import s3, services
 from tests.conftest import post_json, store_as_browser
-from uploads import s3, services
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

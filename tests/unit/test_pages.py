@@ -5,7 +5,7 @@ from typing import Any
 import pytest
 from django.test import Client
 
-from uploads.models import Upload
+from direct_to_s3.models import Upload
 
 pytestmark = pytest.mark.django_db
 
@@ -120,8 +120,8 @@ def test_deleting_the_last_file_shows_the_empty_list(
 def test_a_delete_storage_cannot_carry_out_keeps_the_file_and_says_why(
     user: Any, make_upload: Any, moto_s3: Any, monkeypatch: Any
 ) -> None:
-    from uploads import s3
-    from uploads.errors import StorageUnavailable
+    from direct_to_s3 import s3
+    from direct_to_s3.errors import StorageUnavailable
 
     def unreachable(key: str) -> None:
         raise StorageUnavailable()

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from django.test import Client
 
-from uploads.models import Upload
+from direct_to_s3.models import Upload
 
 pytestmark = pytest.mark.django_db
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from uploads.parts import (
+from direct_to_s3.parts import (
     MAX_OBJECT_SIZE,
     MAX_PART_SIZE,
     MAX_PARTS,

@@ -8,9 +8,9 @@ from typing import Any
 import pytest
 from django.core.cache import cache
 
-from uploads import limits, ratelimit
-from uploads.errors import RateLimited
-from uploads.ratelimit import Rate, acquire
+from direct_to_s3 import limits, ratelimit
+from direct_to_s3.errors import RateLimited
+from direct_to_s3.ratelimit import Rate, acquire
 
 KEY = "test:bucket"
 ONE_A_SECOND = Rate(per_minute=60, burst=5)

@@ -1,6 +1,6 @@
 import pytest
 
-from uploads.sniffing import content_matches, is_active_content
+from direct_to_s3.sniffing import content_matches, is_active_content
 
 
 @pytest.mark.parametrize(

@@ -16,9 +16,9 @@ from django.core.management import call_command
 from django.test import Client
 from django.utils import timezone
 
+from direct_to_s3 import s3
+from direct_to_s3.models import Upload
 from tests.conftest import post_json
-from uploads import s3
-from uploads.models import Upload
 
 pytestmark = pytest.mark.django_db
 

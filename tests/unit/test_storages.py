@@ -14,7 +14,7 @@ from django.core.files.storage import storages
 from django.core.management import call_command
 from django.templatetags.static import static
 
-from uploads.storages import PrivateMediaStorage, PublicMediaStorage, StaticStorage
+from direct_to_s3.storages import PrivateMediaStorage, PublicMediaStorage, StaticStorage
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -52,7 +52,7 @@ def static_on_moto(moto_s3: Any, settings: Any, tmp_path: Path) -> Any:
     settings.STORAGES = {
         **settings.STORAGES,
         "staticfiles": {
-            "BACKEND": "uploads.storages.StaticStorage",
+            "BACKEND": "direct_to_s3.storages.StaticStorage",
             "OPTIONS": {"bucket_name": settings.AWS_STORAGE_BUCKET_NAME},
         },
     }
@@ -67,9 +67,9 @@ def test_collectstatic_uploads_hashed_copies_cached_forever(static_on_moto: Any,
         static_on_moto.get_object(Bucket=bucket, Key="static/staticfiles.json")["Body"].read()
     )
 
-    hashed = manifest["paths"]["css/app.css"]
+    hashed = manifest["paths"]["direct_to_s3/css/app.css"]
     head = static_on_moto.head_object(Bucket=bucket, Key=f"static/{hashed}")
-    assert re.fullmatch(r"css/app\.[0-9a-f]{12}\.css", hashed)
+    assert re.fullmatch(r"direct_to_s3/css/app\.[0-9a-f]{12}\.css", hashed)
     assert head["CacheControl"] == "public, max-age=31536000, immutable"
     assert head["ContentType"] == "text/css"
 
@@ -78,11 +78,13 @@ def test_pages_link_hashed_static_names(static_on_moto: Any, settings) -> None:
     settings.DEBUG = False
     fresh = StaticStorage(bucket_name=settings.AWS_STORAGE_BUCKET_NAME)
 
-    url = fresh.url("css/app.css")
+    url = fresh.url("direct_to_s3/css/app.css")
 
-    assert url == static("css/app.css")
-    assert url.startswith("https://test-uploads.s3.us-east-1.amazonaws.com/static/css/app.")
-    assert url != "https://test-uploads.s3.us-east-1.amazonaws.com/static/css/app.css"
+    assert url == static("direct_to_s3/css/app.css")
+    assert url.startswith(
+        "https://test-uploads.s3.us-east-1.amazonaws.com/static/direct_to_s3/css/app."
+    )
+    assert url != "https://test-uploads.s3.us-east-1.amazonaws.com/static/direct_to_s3/css/app.css"
 
 
 def test_static_storage_reads_the_manifest_once(static_on_moto: Any, settings, monkeypatch) -> None:
@@ -94,7 +96,7 @@ def test_static_storage_reads_the_manifest_once(static_on_moto: Any, settings, m
         StaticStorage, "read_manifest", lambda self: reads.append(1) or original(self)
     )
 
-    fresh.url("css/app.css")
+    fresh.url("direct_to_s3/css/app.css")
     fresh.url("js/upload.js")
 
     assert reads == [1]
@@ -149,7 +151,8 @@ def static_url_with(**env: str) -> str:
             "web/manage.py",
             "shell",
             "-c",
-            "from django.templatetags.static import static; print(static('css/app.css'))",
+            "from django.templatetags.static import static; "
+            "print(static('direct_to_s3/css/app.css'))",
         ],
         cwd=REPO,
         env={**clean, "DJANGO_SETTINGS_MODULE": "config.settings", **env},
@@ -161,16 +164,16 @@ def static_url_with(**env: str) -> str:
 
 
 def test_static_files_are_served_locally_by_default() -> None:
-    assert static_url_with() == "/static/css/app.css"
+    assert static_url_with() == "/static/direct_to_s3/css/app.css"
 
 
 def test_use_s3_static_points_pages_at_the_bucket() -> None:
     url = static_url_with(USE_S3_STATIC="true")
 
-    assert url == "http://127.0.0.1:8333/uploads-dev/static/css/app.css"
+    assert url == "http://127.0.0.1:8333/uploads-dev/static/direct_to_s3/css/app.css"
 
 
 def test_use_s3_static_uses_the_cdn_domain_when_set() -> None:
     url = static_url_with(USE_S3_STATIC="true", AWS_S3_CUSTOM_DOMAIN="cdn.example.com")
 
-    assert url == "https://cdn.example.com/static/css/app.css"
+    assert url == "https://cdn.example.com/static/direct_to_s3/css/app.css"

@@ -70,7 +70,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "storages",
-    "uploads",
+    "direct_to_s3",
     "axes",
 ]
 
@@ -82,7 +82,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "uploads.middleware.ContentSecurityPolicyMiddleware",
+    "direct_to_s3.middleware.ContentSecurityPolicyMiddleware",
     # Last, as django-axes asks: it turns a refused login into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -153,7 +153,7 @@ SESSION_ENGINE = (
     else "django.contrib.sessions.backends.cached_db"
 )
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "uploads:index"
+LOGIN_REDIRECT_URL = "direct_to_s3:index"
 LOGOUT_REDIRECT_URL = "login"
 
 # Failed logins are throttled by django-axes, counted in the database (so every worker and
@@ -288,11 +288,14 @@ _s3_options = {
     "default_acl": None,
 }
 STORAGES = {
-    "default": {"BACKEND": "uploads.storages.PublicMediaStorage", "OPTIONS": _s3_options},
-    "public_media": {"BACKEND": "uploads.storages.PublicMediaStorage", "OPTIONS": _s3_options},
-    "private_media": {"BACKEND": "uploads.storages.PrivateMediaStorage", "OPTIONS": _s3_options},
+    "default": {"BACKEND": "direct_to_s3.storages.PublicMediaStorage", "OPTIONS": _s3_options},
+    "public_media": {"BACKEND": "direct_to_s3.storages.PublicMediaStorage", "OPTIONS": _s3_options},
+    "private_media": {
+        "BACKEND": "direct_to_s3.storages.PrivateMediaStorage",
+        "OPTIONS": _s3_options,
+    },
     "staticfiles": (
-        {"BACKEND": "uploads.storages.StaticStorage", "OPTIONS": _s3_options}
+        {"BACKEND": "direct_to_s3.storages.StaticStorage", "OPTIONS": _s3_options}
         if USE_S3_STATIC
         else {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
     ),
@@ -310,7 +313,7 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("DJANGO_HSTS_INCLUDE_SUBDOMAINS", not 
 SECURE_HSTS_PRELOAD = env_bool("DJANGO_HSTS_PRELOAD", False)
 if env_bool("DJANGO_BEHIND_TLS_PROXY", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-CSRF_FAILURE_VIEW = "uploads.views.csrf_failure"
+CSRF_FAILURE_VIEW = "direct_to_s3.views.csrf_failure"
 SILENCED_SYSTEM_CHECKS = [
     # HSTS preloading is a one-way commitment for a whole domain; the operator opts in with
     # DJANGO_HSTS_PRELOAD=true rather than this app deciding it for them.

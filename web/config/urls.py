@@ -5,12 +5,12 @@ from django.urls import include, path
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("django.contrib.auth.urls")),
-    path("", include("uploads.urls")),
+    path("", include("direct_to_s3.urls")),
 ]
 if settings.BENCHMARK_VIEWS:
-    urlpatterns.insert(0, path("bench/", include("uploads.bench_urls")))
+    urlpatterns.insert(0, path("bench/", include("direct_to_s3.bench_urls")))
 
-handler400 = "uploads.views.bad_request"
-handler403 = "uploads.views.permission_denied"
-handler404 = "uploads.views.not_found"
-handler500 = "uploads.views.server_error"
+handler400 = "direct_to_s3.views.bad_request"
+handler403 = "direct_to_s3.views.permission_denied"
+handler404 = "direct_to_s3.views.not_found"
+handler500 = "direct_to_s3.views.server_error"

@@ -54,8 +54,8 @@ from devtools.benchreport import (
     targets,
 )
 from devtools.stack import BUCKET, Stack
+from direct_to_s3.parts import part_size_for
 from upload_client.client import LocalFile, MultipartForm, UploadClient, UploadFailed
-from uploads.parts import part_size_for
 
 REPO = Path(__file__).resolve().parents[2]
 OUT_DIR = REPO / ".artifacts" / "bench"
@@ -346,7 +346,7 @@ def measure_rates(stack: Stack, report: Report, load: OtherLoad, log: Log) -> No
         for view in ("trivial", "presign") if round_ % 2 == 0 else ("presign", "trivial"):
             # Each run starts with accounts holding no uploads: the quota check reads them all.
             stack.django(
-                "from uploads.models import Upload\n"
+                "from direct_to_s3.models import Upload\n"
                 "result = Upload.objects.filter(owner__username__in=names).delete()[0]",
                 names=names,
             )

@@ -178,7 +178,7 @@ def check_storage(stack: Stack, result: Result) -> None:
     """The complete rows against the bucket's objects, and no upload left in another state."""
     rows = stack.django(
         "from collections import Counter\n"
-        "from uploads.models import Upload\n"
+        "from direct_to_s3.models import Upload\n"
         "complete = Upload.objects.filter(status='complete')\n"
         "others = Upload.objects.exclude(status='complete')\n"
         "result = {\n"

@@ -1,0 +1,162 @@
+"""The JSON API: parse → call one service → respond. Errors are always JSON."""
+
+from __future__ import annotations
+
+import functools
+import json
+import logging
+from collections.abc import Callable
+from typing import Any
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
+from django.http import HttpRequest, HttpResponse, JsonResponse, RawPostDataException
+
+from direct_to_s3 import selectors, services
+from direct_to_s3.errors import InvalidUpload, RateLimited, UploadError
+from direct_to_s3.models import Upload
+from direct_to_s3.pagination import page_of, parse_limit
+from direct_to_s3.serializers import upload_as_dict
+from direct_to_s3.validation import human_size, parse_part_requests, parse_upload_request
+
+logger = logging.getLogger(__name__)
+
+Handler = Callable[..., HttpResponse]
+API_PAGE_SIZE = 100
+
+
+def error_response(status: int, message: str, field: str | None = None) -> JsonResponse:
+    return JsonResponse({"error": message, "field": field}, status=status)
+
+
+def too_large_message() -> str:
+    return (
+        f"The request is too large (over {human_size(settings.DATA_UPLOAD_MAX_MEMORY_SIZE)}). "
+        "Only the upload's details come here; the file itself goes straight to storage."
+    )
+
+
+def api_view(handlers: dict[str, Handler]) -> Callable[..., HttpResponse]:
+    """One URL, one handler per HTTP method; login required; UploadError → JSON."""
+
+    allowed = ", ".join(sorted(handlers))
+
+    @functools.wraps(next(iter(handlers.values())))
+    def view(request: HttpRequest, **kwargs: Any) -> HttpResponse:
+        handler = handlers.get(request.method or "")
+        if handler is None:
+            response = error_response(405, f"Use {allowed} here.")
+            response["Allow"] = allowed
+            return response
+        if not request.user.is_authenticated:
+            return error_response(401, "Log in first: your session has ended or is missing.")
+        try:
+            return handler(request, **kwargs)
+        except RequestDataTooBig:
+            return error_response(413, too_large_message())
+        except UploadError as error:
+            if error.status >= 500:
+                logger.warning("Upload API %s: %s", request.path, error.__cause__ or error)
+            response = error_response(error.status, error.message, error.field)
+            if isinstance(error, RateLimited):
+                response["Retry-After"] = str(error.retry_after)
+            return response
+
+    return view
+
+
+def _json_body(request: HttpRequest) -> Any:
+    try:
+        body = request.body
+    except RawPostDataException:  # multipart/form-data, already read as a form by the CSRF check
+        raise InvalidUpload(
+            "Send the request body as JSON (Content-Type: application/json), not as a form."
+        ) from None
+    try:
+        return json.loads(body or b"null")
+    except (ValueError, UnicodeDecodeError, RecursionError):  # Recursion: `[[[[…` nested deep
+        raise InvalidUpload("The request body is not valid JSON.") from None
+
+
+def _create(request: HttpRequest) -> HttpResponse:
+    upload_request = parse_upload_request(_json_body(request))
+    upload, ticket = services.upload_start(owner=request.user, request=upload_request)
+    return JsonResponse({**upload_as_dict(upload), "upload": ticket}, status=201)
+
+
+def _list(request: HttpRequest) -> HttpResponse:
+    status = request.GET.get("status") or None
+    if status is not None and status not in Upload.Status.values:
+        raise InvalidUpload(
+            f"status must be one of {', '.join(Upload.Status.values)}.", field="status"
+        )
+    limit = parse_limit(request.GET.get("limit"), default=API_PAGE_SIZE)
+    page = page_of(
+        selectors.upload_list(owner=request.user, status=status),
+        cursor=request.GET.get("cursor"),
+        limit=limit,
+    )
+    next_url = None
+    if page.next_cursor:
+        query = {
+            "cursor": page.next_cursor,
+            "limit": limit,
+            **({"status": status} if status else {}),
+        }
+        next_url = f"{request.path}?{urlencode(query)}"
+    return JsonResponse(
+        {"uploads": [upload_as_dict(upload) for upload in page.uploads], "next": next_url}
+    )
+
+
+def _detail(request: HttpRequest, upload_id: str) -> HttpResponse:
+    upload = selectors.upload_get(owner=request.user, upload_id=upload_id)
+    return JsonResponse(upload_as_dict(upload))
+
+
+def _delete(request: HttpRequest, upload_id: str) -> HttpResponse:
+    upload = selectors.upload_get(owner=request.user, upload_id=upload_id)
+    services.upload_delete(upload=upload)
+    return HttpResponse(status=204)
+
+
+def _complete(request: HttpRequest, upload_id: str) -> HttpResponse:
+    upload = selectors.upload_get(owner=request.user, upload_id=upload_id)
+    return JsonResponse(upload_as_dict(services.upload_complete(upload=upload)))
+
+
+def _sign_parts(request: HttpRequest, upload_id: str) -> HttpResponse:
+    upload = selectors.upload_get(owner=request.user, upload_id=upload_id)
+    parts = services.upload_sign_parts(
+        upload=upload, parts=parse_part_requests(_json_body(request))
+    )
+    return JsonResponse({"parts": parts})
+
+
+def _stored_parts(request: HttpRequest, upload_id: str) -> HttpResponse:
+    upload = selectors.upload_get(owner=request.user, upload_id=upload_id)
+    parts = services.upload_stored_parts(upload=upload)
+    return JsonResponse(
+        {
+            "part_size": upload.part_size,
+            "part_count": upload.part_count,
+            "parts": [{"part_number": part.number, "size": part.size} for part in parts],
+        }
+    )
+
+
+def _cancel(request: HttpRequest, upload_id: str) -> HttpResponse:
+    upload = selectors.upload_get(owner=request.user, upload_id=upload_id)
+    return JsonResponse(upload_as_dict(services.upload_cancel(upload=upload)))
+
+
+uploads = api_view({"GET": _list, "POST": _create})
+upload_detail = api_view({"GET": _detail, "DELETE": _delete})
+upload_complete = api_view({"POST": _complete})
+upload_cancel = api_view({"POST": _cancel})
+upload_parts = api_view({"GET": _stored_parts, "POST": _sign_parts})
+
+
+def unknown_endpoint(request: HttpRequest, rest: str) -> HttpResponse:
+    return error_response(404, "There is no such API endpoint.")

@@ -1,0 +1,43 @@
+"""Benchmark-only views, mounted under /bench/ when BENCHMARK_VIEWS is on (`make bench`).
+
+`proxy_upload` is the classic way to accept a file: the browser posts a multipart form to Django,
+Django spools it (to memory up to FILE_UPLOAD_MAX_MEMORY_SIZE, then to a temporary file) and
+django-storages sends it on to S3. It is the peer the direct path is measured against; it reads
+file bytes through the app server on purpose, so it must never be enabled in production
+(`check --deploy` warns, uploads.W003). `ping` is the trivial JSON view: the cost of the server
+and the framework alone, next to which the API's own cost is measured.
+
+CSRF stays on for the proxy view, as in the classic tutorial's `{% csrf_token %}` form: it is a
+cookie-authenticated POST like the API, exempting it would open a hole for as long as the flag
+is on, and checking a token is nothing next to reading the body.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from django.core.files.storage import storages
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.views.decorators.http import require_GET, require_POST
+
+from direct_to_s3.api import error_response
+
+
+@require_GET
+def ping(request: HttpRequest) -> HttpResponse:
+    return JsonResponse({"ok": True})
+
+
+@require_POST
+def proxy_upload(request: HttpRequest) -> HttpResponse:
+    if not request.user.is_authenticated:
+        return error_response(401, "Log in first: your session has ended or is missing.")
+    upload = request.FILES.get("file")
+    if upload is None:
+        return error_response(400, "Send the file in the form field “file”.", "file")
+    storage = storages["public_media"]
+    name = storage.save(f"bench/{uuid.uuid4()}/{upload.name}", upload)
+    return JsonResponse(
+        {"key": f"{storage.location}/{name}", "size": upload.size, "url": storage.url(name)},
+        status=201,
+    )

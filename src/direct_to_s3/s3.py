@@ -1,0 +1,549 @@
+"""Everything that talks to S3. The only module of ours that imports boto3.
+
+Two lazily built clients, reused for the life of the process (building one costs far more
+than signing with it): `client()` for calls the app server makes itself, and
+`signing_client()` for URLs handed to browsers, which may reach S3 under another address
+(`AWS_S3_PUBLIC_ENDPOINT_URL`). Signing is offline, so the second never opens a connection.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+from urllib.parse import quote
+
+import boto3
+from botocore.config import Config
+from botocore.exceptions import BotoCoreError, ClientError
+from django.conf import settings
+from django.core.signals import setting_changed
+from django.dispatch import receiver
+
+from direct_to_s3.errors import StorageUnavailable
+from direct_to_s3.keys import INCOMING_PREFIX
+
+PUBLIC_PREFIXES = ("media/", "static/")
+
+
+@dataclass(frozen=True)
+class StoredPart:
+    number: int
+    size: int
+    etag: str
+
+
+@dataclass(frozen=True)
+class StoredObject:
+    key: str
+    size: int
+    content_type: str
+    etag: str
+    # Every other header S3 would send with the object (Cache-Control, Content-Disposition,
+    # Content-Encoding, x-amz-meta-*, ...), so complete can refuse any it did not pin.
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class ListedObject:
+    key: str
+    size: int
+    etag: str
+    last_modified: datetime
+
+
+class ObjectChanged(Exception):
+    """The object is no longer the one that was checked: other bytes are there now."""
+
+
+class ObjectGone(Exception):
+    """The object that was checked is no longer there."""
+
+
+def _build_client(endpoint_url: str | None) -> Any:
+    config = Config(
+        signature_version="s3v4",
+        s3={"addressing_style": settings.AWS_S3_ADDRESSING_STYLE},
+        # Short and bounded: a request thread waiting on a hung S3 answers 503 soon instead
+        # of tying up a worker (attempts times timeouts is the worst case).
+        connect_timeout=settings.UPLOAD_S3_CONNECT_TIMEOUT,
+        read_timeout=settings.UPLOAD_S3_READ_TIMEOUT,
+        retries={"mode": "standard", "total_max_attempts": settings.UPLOAD_S3_MAX_ATTEMPTS},
+    )
+    return boto3.session.Session().client(
+        "s3",
+        endpoint_url=endpoint_url,
+        region_name=settings.AWS_S3_REGION_NAME,
+        aws_access_key_id=settings.AWS_ACCESS_KEY_ID,
+        aws_secret_access_key=settings.AWS_SECRET_ACCESS_KEY,
+        config=config,
+    )
+
+
+@functools.cache
+def client() -> Any:
+    return _build_client(settings.AWS_S3_ENDPOINT_URL)
+
+
+@functools.cache
+def signing_client() -> Any:
+    if settings.AWS_S3_PUBLIC_ENDPOINT_URL == settings.AWS_S3_ENDPOINT_URL:
+        return client()
+    return _build_client(settings.AWS_S3_PUBLIC_ENDPOINT_URL)
+
+
+@receiver(setting_changed)
+def _forget_clients(*, setting: str, **kwargs: Any) -> None:
+    if setting.startswith(("AWS_", "UPLOAD_S3_")):
+        client.cache_clear()
+        signing_client.cache_clear()
+        forget_reachability()
+
+
+def forget_reachability() -> None:
+    """Check S3 again at the next start instead of trusting the last answer."""
+    _last_reachable.clear()
+
+
+def _bucket() -> str:
+    return settings.AWS_STORAGE_BUCKET_NAME
+
+
+def _error_code(error: ClientError) -> str:
+    return error.response.get("Error", {}).get("Code", "")
+
+
+def _is_precondition_failure(error: ClientError) -> bool:
+    status = error.response.get("ResponseMetadata", {}).get("HTTPStatusCode")
+    return _error_code(error) in {"PreconditionFailed", "412"} or status == 412
+
+
+def _is_missing(error: ClientError) -> bool:
+    code = error.response.get("Error", {}).get("Code", "")
+    status = error.response.get("ResponseMetadata", {}).get("HTTPStatusCode")
+    return code in {"404", "NoSuchKey", "NotFound"} or status == 404
+
+
+class _translate_outage:
+    """Turn "S3 cannot be reached or is failing" into StorageUnavailable; let others through."""
+
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, exc_type: Any, exc: BaseException | None, tb: Any) -> bool:
+        if isinstance(exc, BotoCoreError):
+            raise StorageUnavailable() from exc
+        if isinstance(exc, ClientError):
+            status = exc.response.get("ResponseMetadata", {}).get("HTTPStatusCode", 0)
+            if status >= 500:
+                raise StorageUnavailable() from exc
+        return False
+
+
+# --- Browser-facing URLs ----------------------------------------------------------------------
+
+
+def presigned_post(
+    *,
+    key: str,
+    content_type: str,
+    size: int,
+    expires_in: int,
+    extra_fields: dict[str, str] | None = None,
+) -> dict[str, Any]:
+    """A POST policy for exactly this key, this Content-Type and exactly `size` bytes.
+
+    `extra_fields` (e.g. Cache-Control, Content-Disposition) are pinned to their exact values
+    too, so the stored object carries them whatever the browser sends.
+    """
+    fields = {"Content-Type": content_type, "success_action_status": "201", **(extra_fields or {})}
+    conditions: list[Any] = [
+        *({name: value} for name, value in fields.items()),
+        ["content-length-range", size, size],
+    ]
+    return signing_client().generate_presigned_post(
+        Bucket=_bucket(), Key=key, Fields=fields, Conditions=conditions, ExpiresIn=expires_in
+    )
+
+
+def signed_get_url(
+    *,
+    key: str,
+    expires_in: int,
+    download_name: str | None = None,
+    attachment: bool = False,
+) -> str:
+    """A short-lived GET URL. `attachment` forces a download with a harmless type."""
+    params: dict[str, str] = {"Bucket": _bucket(), "Key": key}
+    if download_name is not None:
+        disposition = "attachment" if attachment else "inline"
+        params["ResponseContentDisposition"] = content_disposition(download_name, disposition)
+    if attachment:
+        params["ResponseContentType"] = "application/octet-stream"
+    return signing_client().generate_presigned_url(
+        "get_object", Params=params, ExpiresIn=expires_in
+    )
+
+
+def presigned_part_url(
+    *,
+    key: str,
+    upload_id: str,
+    number: int,
+    length: int,
+    content_md5: str | None,
+    expires_in: int,
+) -> str:
+    """A PUT URL for one part of our own multipart upload and nothing else.
+
+    Content-Length is signed in, and Content-MD5 when known, so S3 refuses other bytes
+    (BadDigest) or another length. S3 verifies an unsigned Content-MD5 header too.
+    """
+    params: dict[str, Any] = {
+        "Bucket": _bucket(),
+        "Key": key,
+        "UploadId": upload_id,
+        "PartNumber": number,
+        "ContentLength": length,
+    }
+    if content_md5 is not None:
+        params["ContentMD5"] = content_md5
+    return signing_client().generate_presigned_url(
+        "upload_part", Params=params, ExpiresIn=expires_in
+    )
+
+
+def content_disposition(filename: str, disposition: str = "inline") -> str:
+    """RFC 6266/5987: an ASCII fallback plus the exact UTF-8 name."""
+    fallback = "".join(
+        c if c.isascii() and c.isprintable() and c not in '"\\' else "_" for c in filename
+    )
+    return f"{disposition}; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename, safe='')}"
+
+
+def public_url(key: str) -> str:
+    """The unsigned URL of a public object: CDN/custom domain, local endpoint, or AWS."""
+    path = quote(key)
+    domain = settings.AWS_S3_CUSTOM_DOMAIN
+    if domain:
+        base = domain if "://" in domain else f"https://{domain}"
+        return f"{base.rstrip('/')}/{path}"
+    endpoint = settings.AWS_S3_PUBLIC_ENDPOINT_URL
+    if endpoint:
+        return f"{endpoint.rstrip('/')}/{_bucket()}/{path}"
+    return f"https://{_bucket()}.s3.{settings.AWS_S3_REGION_NAME}.amazonaws.com/{path}"
+
+
+# --- Server-side calls ------------------------------------------------------------------------
+
+REACHABILITY_TTL = 5.0
+_last_reachable: dict[tuple[str | None, str], float] = {}
+
+
+def ensure_reachable() -> None:
+    """Fail fast (StorageUnavailable) when S3 cannot be reached, checked at most every 5 s.
+
+    Signing a POST is offline; without this a ticket would be issued that cannot be used.
+    """
+    target = (settings.AWS_S3_ENDPOINT_URL, _bucket())
+    now = time.monotonic()
+    if now - _last_reachable.get(target, -REACHABILITY_TTL) < REACHABILITY_TTL:
+        return
+    with _translate_outage():
+        try:
+            client().head_bucket(Bucket=_bucket())
+        except ClientError as error:
+            status = error.response.get("ResponseMetadata", {}).get("HTTPStatusCode", 0)
+            if status >= 500:
+                raise
+    _last_reachable[target] = now
+
+
+def head_object(key: str) -> StoredObject | None:
+    """What S3 holds at `key`, or None when nothing is there."""
+    with _translate_outage():
+        try:
+            response = client().head_object(Bucket=_bucket(), Key=key)
+        except ClientError as error:
+            if _is_missing(error):
+                return None
+            raise
+    headers = {
+        name: str(response[param]) for param, name in _STORED_HEADERS.items() if response.get(param)
+    }
+    headers.update(
+        {f"x-amz-meta-{name}": value for name, value in response.get("Metadata", {}).items()}
+    )
+    return StoredObject(
+        key=key,
+        size=response["ContentLength"],
+        content_type=response.get("ContentType", ""),
+        etag=response.get("ETag", "").strip('"'),
+        headers=headers,
+    )
+
+
+# HeadObject fields for headers S3 serves with an object, which a POST form may try to set.
+_STORED_HEADERS = {
+    "CacheControl": "Cache-Control",
+    "ContentDisposition": "Content-Disposition",
+    "ContentEncoding": "Content-Encoding",
+    "ContentLanguage": "Content-Language",
+    "Expires": "Expires",
+    "ExpiresString": "Expires",
+    "WebsiteRedirectLocation": "x-amz-website-redirect-location",
+    "ServerSideEncryption": "x-amz-server-side-encryption",
+    "StorageClass": "x-amz-storage-class",
+    "ObjectLockMode": "x-amz-object-lock-mode",
+    "ObjectLockLegalHoldStatus": "x-amz-object-lock-legal-hold",
+}
+
+
+def read_head(key: str, length: int, *, etag: str | None = None) -> bytes:
+    """The first `length` bytes of an object (a ranged GET), to check what it really is.
+
+    With `etag`, only of that very object: ObjectChanged if it was replaced since, ObjectGone
+    if it was removed.
+    """
+    params: dict[str, Any] = {"Bucket": _bucket(), "Key": key, "Range": f"bytes=0-{length - 1}"}
+    if etag is not None:
+        params["IfMatch"] = f'"{etag}"'
+    with _translate_outage():
+        try:
+            response = client().get_object(**params)
+        except ClientError as error:
+            if etag is not None:
+                _raise_if_not_the_same(error)
+            raise
+        return response["Body"].read(length)
+
+
+def _raise_if_not_the_same(error: ClientError) -> None:
+    if _is_precondition_failure(error):
+        raise ObjectChanged() from error
+    if _is_missing(error):
+        raise ObjectGone() from error
+
+
+def promote(
+    *, source: str, destination: str, etag: str, content_type: str, headers: dict[str, str]
+) -> str:
+    """Copy the checked object to the key the app serves, inside S3, and answer its ETag.
+
+    Only the object with `etag` is copied (ObjectChanged, ObjectGone), and its headers are
+    replaced by exactly `content_type` and `headers`: nothing a browser sent comes along.
+    A single copy covers up to 5 GiB, the most a POST can upload.
+    """
+    params = {_HEADER_PARAMS[name]: value for name, value in headers.items()}
+    with _translate_outage():
+        try:
+            response = client().copy_object(
+                Bucket=_bucket(),
+                Key=destination,
+                CopySource={"Bucket": _bucket(), "Key": source},
+                CopySourceIfMatch=f'"{etag}"',
+                MetadataDirective="REPLACE",
+                ContentType=content_type,
+                **params,
+            )
+        except ClientError as error:
+            _raise_if_not_the_same(error)
+            raise
+    return str(response["CopyObjectResult"]["ETag"]).strip('"')
+
+
+def list_objects(prefix: str) -> Iterator[ListedObject]:
+    """Every object under `prefix`, a page (1000) at a time."""
+    params: dict[str, Any] = {"Bucket": _bucket(), "Prefix": prefix}
+    with _translate_outage():
+        while True:
+            page = client().list_objects_v2(**params)
+            for item in page.get("Contents", []):
+                yield ListedObject(
+                    key=item["Key"],
+                    size=item["Size"],
+                    etag=item.get("ETag", "").strip('"'),
+                    last_modified=item["LastModified"],
+                )
+            if not page.get("IsTruncated"):
+                return
+            params["ContinuationToken"] = page["NextContinuationToken"]
+
+
+def delete_object(key: str) -> None:
+    """Delete `key`; deleting what is already gone is not an error."""
+    with _translate_outage():
+        client().delete_object(Bucket=_bucket(), Key=key)
+
+
+_HEADER_PARAMS = {"Cache-Control": "CacheControl", "Content-Disposition": "ContentDisposition"}
+
+
+def create_multipart(
+    *, key: str, content_type: str, extra_headers: dict[str, str] | None = None
+) -> str:
+    params = {_HEADER_PARAMS[name]: value for name, value in (extra_headers or {}).items()}
+    with _translate_outage():
+        response = client().create_multipart_upload(
+            Bucket=_bucket(), Key=key, ContentType=content_type, **params
+        )
+    return response["UploadId"]
+
+
+def list_parts(*, key: str, upload_id: str) -> list[StoredPart] | None:
+    """The parts S3 holds for this upload, or None when S3 no longer knows the upload."""
+    parts: list[StoredPart] = []
+    marker = 0
+    with _translate_outage():
+        while True:
+            try:
+                response = client().list_parts(
+                    Bucket=_bucket(), Key=key, UploadId=upload_id, PartNumberMarker=marker
+                )
+            except ClientError as error:
+                if _error_code(error) == "NoSuchUpload":
+                    return None
+                raise
+            parts.extend(
+                StoredPart(number=p["PartNumber"], size=p["Size"], etag=p["ETag"])
+                for p in response.get("Parts", [])
+            )
+            if not response.get("IsTruncated"):
+                return parts
+            marker = response["NextPartNumberMarker"]
+
+
+def complete_multipart(*, key: str, upload_id: str, parts: list[StoredPart]) -> None:
+    with _translate_outage():
+        client().complete_multipart_upload(
+            Bucket=_bucket(),
+            Key=key,
+            UploadId=upload_id,
+            MultipartUpload={
+                "Parts": [{"PartNumber": part.number, "ETag": part.etag} for part in parts]
+            },
+        )
+
+
+def abort_multipart(*, key: str, upload_id: str) -> None:
+    """Abort and free the parts; an upload S3 no longer knows is already gone."""
+    with _translate_outage():
+        try:
+            client().abort_multipart_upload(Bucket=_bucket(), Key=key, UploadId=upload_id)
+        except ClientError as error:
+            if _error_code(error) != "NoSuchUpload":
+                raise
+
+
+# --- Bucket setup -----------------------------------------------------------------------------
+
+
+def public_read_policy(bucket: str) -> dict[str, Any]:
+    return {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Sid": "PublicReadMediaAndStatic",
+                "Effect": "Allow",
+                "Principal": "*",
+                "Action": ["s3:GetObject"],
+                "Resource": [f"arn:aws:s3:::{bucket}/{prefix}*" for prefix in PUBLIC_PREFIXES],
+            }
+        ],
+    }
+
+
+def cors_configuration(origins: list[str]) -> dict[str, Any]:
+    return {
+        "CORSRules": [
+            {
+                "AllowedOrigins": list(origins),
+                "AllowedMethods": ["GET", "HEAD", "POST", "PUT"],
+                "AllowedHeaders": ["*"],
+                "ExposeHeaders": ["ETag"],
+                "MaxAgeSeconds": 3600,
+            }
+        ]
+    }
+
+
+def ensure_bucket() -> bool:
+    """Create the bucket unless it exists; True when it was created."""
+    s3 = client()
+    with _translate_outage():
+        try:
+            s3.head_bucket(Bucket=_bucket())
+            return False
+        except ClientError as error:
+            if not _is_missing(error):
+                raise
+        kwargs: dict[str, Any] = {"Bucket": _bucket()}
+        region = settings.AWS_S3_REGION_NAME
+        if region and region != "us-east-1" and not settings.AWS_S3_ENDPOINT_URL:
+            kwargs["CreateBucketConfiguration"] = {"LocationConstraint": region}
+        try:
+            s3.create_bucket(**kwargs)
+        except ClientError as error:
+            if error.response.get("Error", {}).get("Code") != "BucketAlreadyOwnedByYou":
+                raise
+            return False
+    return True
+
+
+def allow_public_bucket_policy() -> None:
+    """On AWS, new buckets block public policies; keep ACLs blocked, allow the policy."""
+    with _translate_outage():
+        try:
+            client().put_public_access_block(
+                Bucket=_bucket(),
+                PublicAccessBlockConfiguration={
+                    "BlockPublicAcls": True,
+                    "IgnorePublicAcls": True,
+                    "BlockPublicPolicy": False,
+                    "RestrictPublicBuckets": False,
+                },
+            )
+        except ClientError as error:
+            if _error_code(error) not in {"NotImplemented", "MethodNotAllowed", "InvalidRequest"}:
+                raise
+
+
+def put_public_read_policy() -> None:
+    with _translate_outage():
+        client().put_bucket_policy(
+            Bucket=_bucket(), Policy=json.dumps(public_read_policy(_bucket()))
+        )
+
+
+def put_lifecycle_rules() -> None:
+    """Let S3 itself abort multipart uploads nobody finished, and clear incoming, within a day."""
+    with _translate_outage():
+        client().put_bucket_lifecycle_configuration(
+            Bucket=_bucket(),
+            LifecycleConfiguration={
+                "Rules": [
+                    {
+                        "ID": "abort-incomplete-multipart-uploads",
+                        "Status": "Enabled",
+                        "Filter": {"Prefix": ""},
+                        "AbortIncompleteMultipartUpload": {"DaysAfterInitiation": 1},
+                    },
+                    {
+                        # A backstop for `sweep_uploads`: nothing stays in the incoming area.
+                        "ID": "expire-incoming-uploads",
+                        "Status": "Enabled",
+                        "Filter": {"Prefix": INCOMING_PREFIX},
+                        "Expiration": {"Days": 1},
+                    },
+                ]
+            },
+        )
+
+
+def put_cors(origins: list[str]) -> None:
+    with _translate_outage():
+        client().put_bucket_cors(Bucket=_bucket(), CORSConfiguration=cors_configuration(origins))

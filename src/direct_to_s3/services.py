@@ -1,0 +1,517 @@
+"""The business rules of an upload: start, complete, cancel, delete, open."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from direct_to_s3 import limits, s3
+from direct_to_s3.checks import MAX_TICKET_SECONDS
+from direct_to_s3.errors import InvalidUpload, UploadConflict, UploadNotFound
+from direct_to_s3.keys import (
+    INCOMING_PREFIX,
+    PREFIX_BY_VISIBILITY,
+    incoming_key,
+    object_key,
+    served_key,
+)
+from direct_to_s3.models import Upload
+from direct_to_s3.parts import part_count_for, part_length, part_size_for
+from direct_to_s3.sniffing import SNIFF_BYTES, content_matches, is_active_content
+from direct_to_s3.validation import PartRequest, UploadRequest, human_size
+
+
+def ticket_seconds() -> int:
+    return max(1, min(settings.UPLOAD_TICKET_EXPIRES, MAX_TICKET_SECONDS))
+
+
+def upload_start(
+    *, owner: AbstractBaseUser, request: UploadRequest
+) -> tuple[Upload, dict[str, Any]]:
+    """Record a pending upload under a key of our choosing and say how to send the bytes.
+
+    Small files get a presigned POST for exactly that file's incoming key, type and size;
+    complete promotes the checked object to the served key. Files above
+    UPLOAD_MULTIPART_THRESHOLD get a multipart upload, created on S3 here, whose parts are
+    signed one batch at a time by `upload_sign_parts`.
+    """
+    limits.check_rate(
+        scope="create", user_id=owner.pk, per_minute=settings.UPLOAD_CREATE_RATE_PER_MINUTE
+    )
+    s3.ensure_reachable()
+    upload_id = uuid.uuid4()
+    upload = Upload(
+        id=upload_id,
+        owner=owner,
+        key=object_key(
+            visibility=request.visibility, upload_id=upload_id, filename=request.filename
+        ),
+        visibility=request.visibility,
+        original_name=request.filename,
+        content_type=request.content_type,
+        size=request.size,
+        file_last_modified=request.last_modified,
+    )
+    if request.size > settings.UPLOAD_MULTIPART_THRESHOLD:
+        upload.part_size = part_size_for(upload.size)
+        upload.part_count = part_count_for(upload.size, upload.part_size)
+        upload.expires_at = timezone.now() + timedelta(seconds=settings.UPLOAD_PENDING_MAX_AGE)
+        _reserve(upload)
+        return upload, _start_multipart(upload)
+    expires_in = ticket_seconds()
+    upload.expires_at = timezone.now() + timedelta(seconds=expires_in)
+    _reserve(upload)
+    post = s3.presigned_post(
+        key=incoming_key(upload.key),
+        content_type=upload.content_type,
+        size=upload.size,
+        expires_in=expires_in,
+        extra_fields=stored_headers(upload),
+    )
+    return upload, {"method": "POST", "url": post["url"], "fields": post["fields"]}
+
+
+def _reserve(upload: Upload) -> None:
+    """Check the owner's quotas and record the upload as one step per owner.
+
+    The owner's row is locked (PostgreSQL) or the write lock taken up front (SQLite's
+    IMMEDIATE transactions), so parallel requests are counted one after another and cannot
+    all pass the same quota. Field checks only: the key holds a fresh UUID, so the uniqueness
+    and constraint queries would only cost time on the hottest request we serve.
+    """
+    upload.full_clean(validate_unique=False, validate_constraints=False)
+    with transaction.atomic():
+        list(
+            get_user_model()
+            .objects.select_for_update()
+            .filter(pk=upload.owner_id)
+            .values_list("pk", flat=True)
+        )
+        limits.check_quota(user_id=upload.owner_id, size=upload.size)
+        upload.save(force_insert=True)
+
+
+def stored_headers(upload: Upload) -> dict[str, str]:
+    """Headers the object keeps on S3.
+
+    Keys are unique per upload, so a public object never changes; a day's caching still lets a
+    deleted file disappear from CDNs and browsers soon enough.
+    """
+    headers = {
+        "Cache-Control": "public, max-age=86400" if upload.is_public else "private, max-age=300"
+    }
+    if is_active_content(upload.content_type):
+        headers["Content-Disposition"] = "attachment"
+    return headers
+
+
+def _start_multipart(upload: Upload) -> dict[str, Any]:
+    """Create the S3 multipart upload for a recorded upload (outside any transaction)."""
+    try:
+        upload.multipart_upload_id = s3.create_multipart(
+            key=upload.key, content_type=upload.content_type, extra_headers=stored_headers(upload)
+        )
+    except Exception:
+        upload.delete()
+        raise
+    try:
+        upload.save(update_fields=["multipart_upload_id", "updated_at"])
+    except Exception:
+        s3.abort_multipart(key=upload.key, upload_id=upload.multipart_upload_id)
+        upload.delete()
+        raise
+    return multipart_ticket(upload)
+
+
+def multipart_ticket(upload: Upload) -> dict[str, Any]:
+    return {
+        "method": "multipart",
+        "upload_id": upload.multipart_upload_id,
+        "part_size": upload.part_size,
+        "part_count": upload.part_count,
+        "parts_url": reverse("direct_to_s3:api-parts", args=[upload.id]),
+        "complete_url": reverse("direct_to_s3:api-complete", args=[upload.id]),
+    }
+
+
+def _require_pending_multipart(upload: Upload) -> None:
+    if not upload.is_multipart:
+        raise UploadConflict("This upload is sent in one piece; it has no parts.")
+    if upload.status != Upload.Status.PENDING:
+        raise UploadConflict(f"This upload is {upload.status}; its parts can no longer be sent.")
+    if not upload.multipart_upload_id:
+        raise UploadConflict("This upload is still being prepared; try again in a moment.")
+
+
+def upload_sign_parts(*, upload: Upload, parts: list[PartRequest]) -> list[dict[str, Any]]:
+    """PUT URLs for parts of this upload's own key and S3 upload id, nothing else.
+
+    Whoever sends a part adds a Content-MD5 header with the digest of its bytes; S3 verifies it.
+    """
+    _require_pending_multipart(upload)
+    limits.check_rate(
+        scope="sign", user_id=upload.owner_id, per_minute=settings.UPLOAD_SIGN_RATE_PER_MINUTE
+    )
+    part_size, part_count = upload.part_plan()
+    expires_in = ticket_seconds()
+    signed = []
+    for part in parts:
+        if part.number > part_count:
+            raise InvalidUpload(
+                f"Part {part.number} does not exist: this upload has {part_count} parts.",
+                field="parts",
+            )
+        length = part_length(number=part.number, part_size=part_size, size=upload.size)
+        url = s3.presigned_part_url(
+            key=upload.key,
+            upload_id=upload.multipart_upload_id,
+            number=part.number,
+            length=length,
+            content_md5=part.content_md5,
+            expires_in=expires_in,
+        )
+        signed.append(
+            {
+                "part_number": part.number,
+                "url": url,
+                "size": length,
+                "signed_md5": part.content_md5 is not None,
+            }
+        )
+    return signed
+
+
+def upload_stored_parts(*, upload: Upload) -> list[s3.StoredPart]:
+    """The parts S3 already holds, so a resumed upload sends only the rest."""
+    _require_pending_multipart(upload)
+    parts = s3.list_parts(key=upload.key, upload_id=upload.multipart_upload_id)
+    if parts is None:
+        raise UploadConflict("Storage no longer knows this upload; start it again.")
+    return parts
+
+
+def upload_complete(*, upload: Upload) -> Upload:
+    """Check the object S3 holds against what was declared; only then is the upload complete.
+
+    A missing object leaves the upload pending (the browser may still be sending, or may
+    retry). An object that differs is deleted and the upload failed: what was stored is not
+    what the user was allowed to store. A small file is checked where the browser POSTed it,
+    then copied (that very object, by ETag) to the key the app serves, which no ticket ever
+    named: reusing the ticket later can only write to the incoming key again, which nothing
+    serves and `sweep_uploads` empties.
+
+    S3 is called outside database transactions; the row is re-read under a lock only to
+    record the outcome, so a cancel or delete that raced with these checks still wins.
+    """
+    upload = _reload(upload)
+    if upload.status == Upload.Status.COMPLETE:
+        return upload
+    _require_pending(upload)
+    if upload.is_multipart:
+        _assemble_parts(upload)
+    checked_key = upload.incoming_key or upload.key
+    stored = s3.head_object(checked_key)
+    if stored is None:
+        return _not_there(upload)
+    try:
+        problem = (
+            _mismatch(upload, stored)
+            or _unexpected_headers(upload, stored)
+            or _wrong_contents(upload, key=checked_key, etag=stored.etag)
+        )
+        etag = stored.etag
+        if problem is None and upload.incoming_key is not None:
+            etag = s3.promote(
+                source=upload.incoming_key,
+                destination=upload.key,
+                etag=stored.etag,
+                content_type=upload.content_type,
+                headers=stored_headers(upload),
+            )
+    except s3.ObjectGone:
+        return _not_there(upload)
+    except s3.ObjectChanged:
+        problem = "The file changed in storage while it was being checked. It was removed."
+    if problem is not None:
+        s3.delete_object(checked_key)
+        _record_failure(upload, reason=problem)
+        raise UploadConflict(problem)
+    completed = _record_complete(upload, etag=etag)
+    if upload.incoming_key is not None:
+        s3.delete_object(upload.incoming_key)
+    return completed
+
+
+def _not_there(upload: Upload) -> Upload:
+    """Nothing (any more) where the bytes should be: not sent yet, or a parallel complete
+    (which removes the incoming object only after recording its result) or cancel took it."""
+    upload = _reload(upload)
+    if upload.status == Upload.Status.COMPLETE:
+        return upload
+    _require_pending(upload)
+    raise UploadConflict("The file has not arrived in storage yet. Send it first, then try again.")
+
+
+def _reload(upload: Upload) -> Upload:
+    try:
+        return Upload.objects.get(pk=upload.pk)
+    except Upload.DoesNotExist:
+        raise UploadNotFound() from None
+
+
+def _require_pending(upload: Upload) -> None:
+    if upload.status != Upload.Status.PENDING:
+        raise UploadConflict(
+            f"This upload is {upload.status} and cannot be completed; start a new one."
+        )
+
+
+def _record_complete(upload: Upload, *, etag: str) -> Upload:
+    """Mark complete if still pending; if it was cancelled or deleted meanwhile, undo the copy."""
+    with transaction.atomic():
+        current = Upload.objects.select_for_update().filter(pk=upload.pk).first()
+        if current is not None and current.status == Upload.Status.PENDING:
+            current.mark_complete(etag=etag)
+            current.save()
+            return current
+    if current is not None and current.status == Upload.Status.COMPLETE:
+        return current  # a parallel complete recorded the same object
+    s3.delete_object(upload.key)
+    if current is None:
+        raise UploadNotFound()
+    raise UploadConflict(f"This upload was {current.status} while it was being checked.")
+
+
+def _record_failure(upload: Upload, *, reason: str) -> bool:
+    """Mark failed if still pending; True when this call did it."""
+    with transaction.atomic():
+        current = Upload.objects.select_for_update().filter(pk=upload.pk).first()
+        if current is None or current.status != Upload.Status.PENDING:
+            return False
+        current.mark_failed(reason=reason)
+        current.save()
+    upload.status, upload.failure_reason = current.status, current.failure_reason
+    return True
+
+
+def _assemble_parts(upload: Upload) -> None:
+    """Check the parts S3 holds (never the client's word for it) and join them."""
+    _, part_count = upload.part_plan()
+    parts = s3.list_parts(key=upload.key, upload_id=upload.multipart_upload_id)
+    if parts is None:
+        return  # already joined (or aborted): the HEAD that follows tells which
+    have = {part.number: part for part in parts}
+    missing = [n for n in range(1, part_count + 1) if n not in have]
+    if missing:
+        raise UploadConflict(
+            f"{len(missing)} of {part_count} parts have not arrived yet. Send them, then try again."
+        )
+    ordered = [have[n] for n in range(1, part_count + 1)]
+    if sum(part.size for part in ordered) != upload.size:
+        raise UploadConflict("The parts in storage do not add up to the announced size.")
+    s3.complete_multipart(key=upload.key, upload_id=upload.multipart_upload_id, parts=ordered)
+
+
+def _mismatch(upload: Upload, stored: s3.StoredObject) -> str | None:
+    if stored.size != upload.size:
+        return (
+            f"The stored file is {human_size(stored.size)}, not the {human_size(upload.size)} "
+            "that was announced. It was removed; please upload it again."
+        )
+    if stored.content_type.lower() != upload.content_type:
+        return (
+            f"The stored file has type {stored.content_type or 'unknown'}, not the announced "
+            f"{upload.content_type}. It was removed; please upload it again."
+        )
+    return None
+
+
+def _unexpected_headers(upload: Upload, stored: s3.StoredObject) -> str | None:
+    """Headers S3 stored that the ticket did not pin (S3-compatible servers may accept them)."""
+    expected = stored_headers(upload)
+    wrong = sorted(
+        name
+        for name in {*stored.headers, *expected}
+        if stored.headers.get(name) != expected.get(name)
+    )
+    if not wrong:
+        return None
+    return (
+        f"The stored file carries headers the upload did not allow ({', '.join(wrong)}). "
+        "It was removed; please upload it again."
+    )
+
+
+def _wrong_contents(upload: Upload, *, key: str, etag: str) -> str | None:
+    head = s3.read_head(key, SNIFF_BYTES, etag=etag)
+    if content_matches(upload.content_type, head):
+        return None
+    return (
+        f"The file's contents are not those of a {upload.content_type} file. "
+        "It was removed. Check that you picked the right file."
+    )
+
+
+def upload_cancel(*, upload: Upload) -> Upload:
+    """Stop a pending upload; whatever reached S3 already is removed.
+
+    The row is marked first, so a complete racing with this one finds it cancelled and
+    removes what it copied; asking again after an outage removes the bytes again.
+    """
+    with transaction.atomic():
+        current = Upload.objects.select_for_update().filter(pk=upload.pk).first()
+        if current is None:
+            raise UploadNotFound()
+        if current.status == Upload.Status.PENDING:
+            current.mark_cancelled()
+            current.save()
+    if current.status == Upload.Status.COMPLETE:
+        raise UploadConflict("This upload has already finished; delete it instead.")
+    if current.status == Upload.Status.CANCELLED:
+        _discard_bytes(current)
+    return current
+
+
+def upload_delete(*, upload: Upload) -> None:
+    """Remove the bytes, then the record; if S3 is unreachable both stay."""
+    _discard_bytes(upload)
+    upload.delete()
+
+
+def _discard_bytes(upload: Upload) -> None:
+    """Everything an upload may have put on S3: its parts, its incoming and served objects.
+
+    The incoming object goes first, so a complete racing with this cannot copy it afterwards.
+    """
+    if upload.is_multipart and upload.multipart_upload_id:
+        s3.abort_multipart(key=upload.key, upload_id=upload.multipart_upload_id)
+    if upload.incoming_key is not None:
+        s3.delete_object(upload.incoming_key)
+    s3.delete_object(upload.key)
+
+
+def sweep_stale_uploads(*, older_than: timedelta) -> int:
+    """Abandon uploads left pending too long: mark them failed, then free their parts and bytes."""
+    cutoff = timezone.now() - older_than
+    swept = 0
+    stale = Upload.objects.filter(status=Upload.Status.PENDING, created_at__lt=cutoff)
+    for upload in stale.iterator():
+        if _record_failure(upload, reason="Abandoned: the upload was never finished."):
+            _discard_bytes(upload)
+            swept += 1
+    return swept
+
+
+def sweep_incoming() -> int:
+    """Delete what sits in the incoming area with no pending upload to claim it.
+
+    That is where a ticket reused after complete, cancel, delete or a failed check puts its
+    bytes; nothing serves them, and after a ticket's expiry they cannot come back.
+    """
+    removed = 0
+    page: list[str] = []
+    for item in s3.list_objects(INCOMING_PREFIX):
+        page.append(item.key)
+        if len(page) == SWEEP_PAGE:
+            removed += _remove_unclaimed(page)
+            page = []
+    return removed + (_remove_unclaimed(page) if page else 0)
+
+
+SWEEP_PAGE = 500
+
+
+def _remove_unclaimed(incoming: list[str]) -> int:
+    pending = set(
+        Upload.objects.filter(
+            status=Upload.Status.PENDING, key__in=[served_key(key) for key in incoming]
+        ).values_list("key", flat=True)
+    )
+    unclaimed = [key for key in incoming if served_key(key) not in pending]
+    for key in unclaimed:
+        s3.delete_object(key)
+    return len(unclaimed)
+
+
+def purge_finished_rows(*, older_than: timedelta) -> int:
+    """Delete the rows of uploads that failed or were cancelled longer ago than `older_than`."""
+    cutoff = timezone.now() - older_than
+    deleted, _ = Upload.objects.filter(
+        status__in=[Upload.Status.FAILED, Upload.Status.CANCELLED], updated_at__lt=cutoff
+    ).delete()
+    return deleted
+
+
+@dataclass(frozen=True)
+class Reconciliation:
+    removed: list[str]
+    changed: list[str]
+
+
+def reconcile_served_objects(*, grace: timedelta) -> Reconciliation:
+    """Compare every object under the served prefixes with the rows.
+
+    Objects no complete upload accounts for (older than `grace`, so a complete between its copy
+    and its commit is left alone) are deleted; complete uploads whose object is missing or
+    differs from what was verified (size, ETag) are reported, never changed.
+    """
+    cutoff = timezone.now() - grace
+    removed: list[str] = []
+    seen: dict[str, s3.ListedObject] = {}
+    for prefix in PREFIX_BY_VISIBILITY.values():
+        for item in s3.list_objects(f"{prefix}/"):
+            seen[item.key] = item
+    complete = {
+        upload.key: upload
+        for upload in Upload.objects.filter(status=Upload.Status.COMPLETE).only(
+            "key", "size", "etag"
+        )
+    }
+    in_progress = set(
+        Upload.objects.filter(status=Upload.Status.PENDING, key__in=list(seen)).values_list(
+            "key", flat=True
+        )
+    )
+    for key, item in seen.items():
+        if key not in complete and key not in in_progress and item.last_modified < cutoff:
+            s3.delete_object(key)
+            removed.append(key)
+    changed = sorted(
+        key
+        for key, upload in complete.items()
+        if key not in seen or (seen[key].size, seen[key].etag) != (upload.size, upload.etag)
+    )
+    return Reconciliation(removed=removed, changed=changed)
+
+
+def upload_file_url(*, upload: Upload) -> str:
+    """Where the owner's browser fetches the file: public URL, or a short-lived signed one.
+
+    Types that can run script (HTML, SVG, XML) always go through a signed URL that forces a
+    download with a harmless type, never inline from the bucket's origin.
+    """
+    active = is_active_content(upload.content_type)
+    if upload.is_public and not active:
+        return s3.public_url(upload.key)
+    return s3.signed_get_url(
+        key=upload.key,
+        expires_in=settings.SIGNED_URL_EXPIRES,
+        download_name=upload.original_name,
+        attachment=active,
+    )
+
+
+def upload_link(*, upload: Upload) -> str:
+    """A stable link for the UI and API: the public URL, or the app's gate for private files."""
+    if upload.is_public and not is_active_content(upload.content_type):
+        return s3.public_url(upload.key)
+    return reverse("direct_to_s3:file", args=[upload.id])

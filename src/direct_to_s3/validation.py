@@ -1,0 +1,199 @@
+"""Checks what a browser or script asks to upload, before anything is signed."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+
+from direct_to_s3.errors import InvalidUpload
+from direct_to_s3.keys import display_name
+from direct_to_s3.models import Upload
+
+MAX_FILENAME_LENGTH = 1024
+# JavaScript's latest Date (ms): no File.lastModified is larger, and it fits the database column.
+MAX_LAST_MODIFIED = 8_640_000_000_000_000
+# Above any real file; checked first so that human_size (floats) never meets a larger number.
+MAX_PLAUSIBLE_SIZE = 2**62
+
+
+@dataclass(frozen=True)
+class UploadRequest:
+    filename: str
+    content_type: str
+    size: int
+    visibility: str
+    last_modified: int | None = None
+
+
+@dataclass(frozen=True)
+class PartRequest:
+    number: int
+    content_md5: str | None = None
+
+
+def human_size(size: int) -> str:
+    value = float(size)
+    for unit in ("bytes", "KB", "MB", "GB", "TB"):
+        if value < 1024 or unit == "TB":
+            return f"{int(value)} {unit}" if unit == "bytes" else f"{value:.1f} {unit}"
+        value /= 1024
+    raise AssertionError("unreachable")
+
+
+def allowed_types_text() -> str:
+    return ", ".join(settings.UPLOAD_ALLOWED_CONTENT_TYPES)
+
+
+def parse_upload_request(data: Any) -> UploadRequest:
+    if not isinstance(data, dict):
+        raise InvalidUpload("Send the upload details as a JSON object.")
+    return UploadRequest(
+        filename=_filename(data.get("filename")),
+        content_type=_content_type(data.get("content_type")),
+        size=_size(data.get("size")),
+        visibility=_visibility(data.get("visibility", Upload.Visibility.PRIVATE)),
+        last_modified=_last_modified(data.get("last_modified")),
+    )
+
+
+MAX_PARTS_PER_REQUEST = 100
+
+
+def parse_part_requests(data: Any) -> list[PartRequest]:
+    """`{"part_numbers": [1, 2, …], "content_md5": {"1": "<base64 MD5>", …}}`.
+
+    `content_md5` is optional: a digest given here is signed into the part's URL, so S3
+    refuses any other bytes; without it the client sends its own Content-MD5 header, which
+    S3 verifies just the same.
+    """
+    if not isinstance(data, dict):
+        raise InvalidUpload("Send the part numbers as a JSON object.", field="part_numbers")
+    numbers = data.get("part_numbers")
+    if not isinstance(numbers, list) or not numbers:
+        raise InvalidUpload(
+            'List the parts to sign, e.g. {"part_numbers": [1, 2, 3]}.', field="part_numbers"
+        )
+    if len(numbers) > MAX_PARTS_PER_REQUEST:
+        raise InvalidUpload(
+            f"Ask for at most {MAX_PARTS_PER_REQUEST} parts at a time.", field="part_numbers"
+        )
+    for number in numbers:
+        if isinstance(number, bool) or not isinstance(number, int) or not 1 <= number <= 10_000:
+            raise InvalidUpload(
+                "Part numbers are whole numbers from 1 to 10000.", field="part_numbers"
+            )
+    if len(set(numbers)) != len(numbers):
+        raise InvalidUpload("Each part may be listed only once.", field="part_numbers")
+    digests = data.get("content_md5") or {}
+    if not isinstance(digests, dict):
+        raise InvalidUpload(
+            'content_md5 maps part numbers to digests, e.g. {"1": "…"}.', field="content_md5"
+        )
+    wanted = {str(number) for number in numbers}
+    for name, digest in digests.items():
+        if name not in wanted or not isinstance(digest, str) or not _is_base64_md5(digest):
+            raise InvalidUpload(
+                f"content_md5 for part {name} must be the base64 MD5 digest of a listed part.",
+                field="content_md5",
+            )
+    return [PartRequest(number=n, content_md5=digests.get(str(n))) for n in numbers]
+
+
+def _is_base64_md5(value: str) -> bool:
+    try:
+        return len(base64.b64decode(value, validate=True)) == 16
+    except (ValueError, binascii.Error):
+        return False
+
+
+def _last_modified(value: Any) -> int | None:
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= MAX_LAST_MODIFIED:
+        raise InvalidUpload(
+            "last_modified must be the file's modification time in milliseconds.",
+            field="last_modified",
+        )
+    return value
+
+
+def _filename(value: Any) -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise InvalidUpload("Give the file's name.", field="filename")
+    if not _is_encodable(value):
+        raise InvalidUpload(
+            "The file name has characters that cannot be stored (broken Unicode). "
+            "Rename the file and try again.",
+            field="filename",
+        )
+    if len(value) > MAX_FILENAME_LENGTH:
+        raise InvalidUpload(
+            f"The file name is too long (over {MAX_FILENAME_LENGTH} characters). "
+            "Rename the file and try again.",
+            field="filename",
+        )
+    name = display_name(value)
+    if not name:
+        raise InvalidUpload("The file name has no usable characters.", field="filename")
+    return name
+
+
+def _is_encodable(text: str) -> bool:
+    """False for a lone surrogate (`"\\ud800"` in JSON), which no database or header can hold."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _content_type(value: Any) -> str:
+    if value is None:
+        raise InvalidUpload("Say what type of file this is, e.g. image/png.", field="content_type")
+    if not isinstance(value, str):
+        raise InvalidUpload("The file type must be text, e.g. image/png.", field="content_type")
+    content_type = value.strip().lower()
+    if not content_type:
+        raise InvalidUpload(
+            "This file's type could not be recognised, so it cannot be uploaded. "
+            f"Allowed types: {allowed_types_text()}.",
+            field="content_type",
+        )
+    if content_type not in settings.UPLOAD_ALLOWED_CONTENT_TYPES:
+        raise InvalidUpload(
+            f"Files of type {content_type} are not allowed. Allowed types: {allowed_types_text()}.",
+            field="content_type",
+        )
+    return content_type
+
+
+def _size(value: Any) -> int:
+    if value is None:
+        raise InvalidUpload("Give the file's size in bytes.", field="size")
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise InvalidUpload("The file size must be a whole number of bytes.", field="size")
+    if value <= 0:
+        raise InvalidUpload("This file is empty; there is nothing to upload.", field="size")
+    limit = settings.UPLOAD_MAX_SIZE
+    if value > MAX_PLAUSIBLE_SIZE:
+        raise InvalidUpload(
+            f"This file is too big; the limit is {human_size(limit)}.", field="size"
+        )
+    if value > limit:
+        size_text, limit_text = human_size(value), human_size(limit)
+        if size_text == limit_text:  # "5.0 MB is over the 5.0 MB limit" reads as a bug
+            size_text, limit_text = f"{value:,} bytes", f"{limit:,} bytes ({limit_text})"
+        raise InvalidUpload(
+            f"This file is too big ({size_text}); the limit is {limit_text}.", field="size"
+        )
+    return value
+
+
+def _visibility(value: Any) -> str:
+    if value not in Upload.Visibility.values:
+        raise InvalidUpload("Choose whether the file is public or private.", field="visibility")
+    return value

@@ -1,0 +1,153 @@
+"""Pages: the upload page, its htmx list partial, and the gate to private files."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import RequestDataTooBig
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.utils.html import format_html
+from django.views import defaults
+from django.views.csrf import csrf_failure as html_csrf_failure
+from django.views.decorators.http import require_GET, require_POST
+
+from direct_to_s3 import selectors, services
+from direct_to_s3.api import error_response, too_large_message
+from direct_to_s3.errors import InvalidUpload, UploadError, UploadNotFound
+from direct_to_s3.models import Upload
+from direct_to_s3.pagination import page_of
+from direct_to_s3.services import ticket_seconds
+from direct_to_s3.validation import human_size
+
+PAGE_SIZE = 50  # files per page of the list; older ones load on request
+
+
+@login_required
+@require_GET
+def index(request: HttpRequest) -> HttpResponse:
+    context = {
+        "max_size": settings.UPLOAD_MAX_SIZE,
+        "multipart_threshold": settings.UPLOAD_MULTIPART_THRESHOLD,
+        "max_size_text": human_size(settings.UPLOAD_MAX_SIZE),
+        "allowed_types": settings.UPLOAD_ALLOWED_CONTENT_TYPES,
+        "ticket_seconds": ticket_seconds(),
+        **_list_context(request),
+    }
+    return render(request, "direct_to_s3/index.html", context)
+
+
+def _list_context(request: HttpRequest, cursor: str | None = None) -> dict[str, object]:
+    page = page_of(
+        selectors.upload_list(owner=request.user, status=Upload.Status.COMPLETE),
+        cursor=cursor,
+        limit=PAGE_SIZE,
+    )
+    return {
+        "uploads": [(upload, services.upload_link(upload=upload)) for upload in page.uploads],
+        "next_cursor": page.next_cursor,
+    }
+
+
+@login_required
+@require_GET
+def upload_list(request: HttpRequest) -> HttpResponse:
+    """The whole list (first page), or with `cursor` the items of the page after it."""
+    cursor = request.GET.get("cursor")
+    if not cursor:
+        return render(request, "direct_to_s3/_upload_list.html", _list_context(request))
+    try:
+        context = _list_context(request, cursor)
+    except InvalidUpload as error:
+        item = format_html('<li class="more error" role="alert">{}</li>', error.message)
+        return HttpResponse(item, status=400)
+    return render(request, "direct_to_s3/_upload_items.html", context)
+
+
+@login_required
+@require_POST
+def upload_delete(request: HttpRequest, upload_id: str) -> HttpResponse:
+    """Answers what replaces the file's row: nothing, or the row and why it stays."""
+    try:
+        upload = selectors.upload_get(owner=request.user, upload_id=upload_id)
+        services.upload_delete(upload=upload)
+    except UploadNotFound:
+        pass  # already gone: its row goes too
+    except UploadError as error:
+        context = {"upload": upload, "link": services.upload_link(upload=upload)}
+        return render(
+            request, "direct_to_s3/_upload_item.html", {**context, "row_error": error.message}
+        )
+    if selectors.upload_list(owner=request.user, status=Upload.Status.COMPLETE).exists():
+        return HttpResponse("")
+    # That was the last file: the whole list, to say it is empty.
+    response = render(request, "direct_to_s3/_upload_list.html", _list_context(request))
+    response["HX-Retarget"] = "#upload-list"
+    response["HX-Reswap"] = "innerHTML"
+    return response
+
+
+@login_required
+@require_GET
+def file_redirect(request: HttpRequest, upload_id: str) -> HttpResponse:
+    """302 to the file. Private files only for their owner or staff; 404 for everyone else."""
+    try:
+        upload = selectors.upload_get_for_download(user=request.user, upload_id=upload_id)
+    except UploadNotFound:
+        raise Http404("No such file.") from None
+    response = HttpResponseRedirect(services.upload_file_url(upload=upload))
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def _error(
+    request: HttpRequest, status: int, message: str, page: Callable[[], HttpResponse]
+) -> HttpResponse:
+    """The one place that picks an error's shape: JSON for the API, an HTML page elsewhere."""
+    if request.path_info.startswith("/api/"):
+        return error_response(status, message)
+    return page()
+
+
+def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    """Also what Django calls when reading the body fails, e.g. in the CSRF middleware."""
+
+    def page() -> HttpResponse:
+        return defaults.bad_request(request, exception)
+
+    if isinstance(exception, RequestDataTooBig):
+        return _error(request, 413, too_large_message(), page)
+    return _error(request, 400, "This request is malformed and cannot be handled.", page)
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    return _error(
+        request,
+        403,
+        "The security token (CSRF) is missing or wrong. Reload the page and try again.",
+        lambda: html_csrf_failure(request, reason),
+    )
+
+
+def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return _error(
+        request,
+        403,
+        "You are not allowed to do this.",
+        lambda: defaults.permission_denied(request, exception),
+    )
+
+
+def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return _error(request, 404, "Not found.", lambda: render(request, "404.html", status=404))
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    return _error(
+        request,
+        500,
+        "Something went wrong on our side. Please try again.",
+        lambda: render(request, "500.html", status=500),
+    )
