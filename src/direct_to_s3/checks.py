@@ -114,19 +114,3 @@ def check_shared_cache(app_configs: Any = None, **kwargs: Any) -> list[Error]:
             id="direct_to_s3.E007",
         )
     ]
-
-
-@register(Tags.security)
-def check_login_throttle(app_configs: Any = None, **kwargs: Any) -> list[Error]:
-    """The site's django-axes settings (DJANGO_LOGIN_*), when it throttles logins with it."""
-    if "axes" not in settings.INSTALLED_APPS:
-        return []
-    if settings.AXES_FAILURE_LIMIT >= 1 and settings.AXES_COOLOFF_TIME.total_seconds() >= 60:
-        return []
-    return [
-        Error(
-            "DJANGO_LOGIN_FAILURE_LIMIT and DJANGO_LOGIN_LOCKOUT_MINUTES must be at least 1: "
-            "a limit of 0 locks everyone out, a lockout of 0 minutes throttles nothing.",
-            id="direct_to_s3.E008",
-        )
-    ]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -10,7 +9,7 @@ from django.core.checks import Error
 from django.core.management import call_command
 from django.core.management.base import SystemCheckError
 
-from direct_to_s3.checks import check_login_throttle, check_shared_cache, check_upload_settings
+from direct_to_s3.checks import check_shared_cache, check_upload_settings
 
 TIB = 1024**4
 GIB = 1024**3
@@ -95,18 +94,6 @@ def test_deploy_check_fails_on_a_process_local_cache(settings: Any) -> None:
 
     with pytest.raises(SystemCheckError, match=r"direct_to_s3\.E007"):
         call_command("check", "--deploy", "--tag=caches")
-
-
-def test_the_default_login_throttle_passes() -> None:
-    assert check_login_throttle() == []
-
-
-@pytest.mark.parametrize(("limit", "minutes"), [(0, 15), (5, 0)])
-def test_a_login_throttle_of_zero_is_an_error(settings: Any, limit: int, minutes: int) -> None:
-    settings.AXES_FAILURE_LIMIT = limit
-    settings.AXES_COOLOFF_TIME = timedelta(minutes=minutes)
-
-    assert ids(check_login_throttle()) == ["direct_to_s3.E008"]
 
 
 @pytest.mark.parametrize(

@@ -152,25 +152,35 @@ def test_the_counted_address_is_the_one_our_proxies_saw(
     assert client_ip(request) == expected
 
 
-def test_the_limits_come_from_the_environment() -> None:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_URL"))}
-    env |= {
-        "DJANGO_LOGIN_FAILURE_LIMIT": "3",
-        "DJANGO_LOGIN_LOCKOUT_MINUTES": "30",
-        "DJANGO_BEHIND_TLS_PROXY": "true",
-    }
+def load_settings(**env: str) -> subprocess.CompletedProcess[str]:
+    own = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_URL"))}
     code = (
         "from config import settings as s; "
         "print(s.AXES_FAILURE_LIMIT, s.AXES_COOLOFF_TIME.total_seconds(), s.TRUSTED_PROXY_COUNT)"
     )
-
-    result = subprocess.run(
+    return subprocess.run(
         [sys.executable, "-c", code],
         cwd=REPO / "web",
-        env=env,
+        env={**own, **env},
         capture_output=True,
         text=True,
-        check=True,
+        check=False,
     )
 
-    assert result.stdout.split() == ["3", "1800.0", "1"]
+
+def test_the_limits_come_from_the_environment() -> None:
+    result = load_settings(
+        DJANGO_LOGIN_FAILURE_LIMIT="3",
+        DJANGO_LOGIN_LOCKOUT_MINUTES="30",
+        DJANGO_BEHIND_TLS_PROXY="true",
+    )
+
+    assert result.stdout.split() == ["3", "1800.0", "1"], result.stderr
+
+
+@pytest.mark.parametrize("name", ["DJANGO_LOGIN_FAILURE_LIMIT", "DJANGO_LOGIN_LOCKOUT_MINUTES"])
+def test_a_limit_or_lockout_of_zero_is_refused(name: str) -> None:
+    result = load_settings(**{name: "0"})
+
+    assert result.returncode != 0
+    assert "must be at least 1" in result.stderr
