@@ -87,14 +87,6 @@ def check_production_storage(app_configs: Any = None, **kwargs: Any) -> list[War
                 id="direct_to_s3.W002",
             )
         )
-    if settings.BENCHMARK_VIEWS:
-        warnings.append(
-            Warning(
-                "BENCHMARK_VIEWS is on: the benchmark's proxy upload view is reachable.",
-                hint="Unset BENCHMARK_VIEWS; it is for `make bench` only.",
-                id="direct_to_s3.W003",
-            )
-        )
     return warnings
 
 

@@ -10,7 +10,7 @@ from django.test import Client
 
 pytestmark = pytest.mark.django_db
 
-BENCH_URLS = pytest.mark.urls("tests.bench.urls")
+BENCH_URLS = pytest.mark.urls("devtools.urls")
 
 
 def test_bench_views_are_not_mounted_by_default(client: Client) -> None:

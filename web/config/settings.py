@@ -273,9 +273,6 @@ UPLOAD_S3_MAX_ATTEMPTS = env_int("UPLOAD_S3_MAX_ATTEMPTS", 2)
 # `manage.py sweep_uploads` deletes their rows.
 UPLOAD_PURGE_AFTER = env_int("UPLOAD_PURGE_AFTER", 7 * 24 * 3600)
 
-# Benchmark-only endpoints (`make bench`): the classic proxy upload and a trivial JSON view.
-# Never enable in production: the proxy view reads file bytes through Django on purpose.
-BENCHMARK_VIEWS = env_bool("BENCHMARK_VIEWS", False)
 
 # --- Static and media storage ---------------------------------------------------------------
 USE_S3_STATIC = env_bool("USE_S3_STATIC", False)

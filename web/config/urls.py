@@ -1,4 +1,3 @@
-from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
@@ -7,8 +6,6 @@ urlpatterns = [
     path("accounts/", include("django.contrib.auth.urls")),
     path("", include("direct_to_s3.urls")),
 ]
-if settings.BENCHMARK_VIEWS:
-    urlpatterns.insert(0, path("bench/", include("direct_to_s3.bench_urls")))
 
 handler400 = "direct_to_s3.views.bad_request"
 handler403 = "direct_to_s3.views.permission_denied"

@@ -2,10 +2,10 @@
 
 For the benchmark (`devtools.bench`) and the load test (`devtools.loadtest`). `Stack` starts a
 local SeaweedFS, migrates a fresh SQLite database, prepares the bucket, and serves the app with
-gunicorn (sync workers, DEBUG off, rate limits and quotas off, benchmark views on) through
-`devtools.metered_wsgi`, which counts the bytes each worker receives. Everything lives in one
-temporary folder and is removed on `stop()`; use it as a context manager so servers never
-outlive the run, whatever happens.
+gunicorn (sync workers, DEBUG off, rate limits and quotas off, devtools.settings for the
+benchmark views) through `devtools.metered_wsgi`, which counts the bytes each worker receives.
+Everything lives in one temporary folder and is removed on `stop()`; use it as a context
+manager so servers never outlive the run, whatever happens.
 """
 
 from __future__ import annotations
@@ -143,7 +143,7 @@ class Stack:
         env = {k: v for k, v in os.environ.items() if not k.startswith(_OWN_PREFIXES)}
         env.update(
             {
-                "DJANGO_SETTINGS_MODULE": "config.settings",
+                "DJANGO_SETTINGS_MODULE": "devtools.settings",
                 # Production settings, but plain HTTP on loopback.
                 "DJANGO_DEBUG": "false",
                 "DJANGO_SECRET_KEY": self.secret_key,
@@ -160,7 +160,6 @@ class Stack:
                 "AWS_SECRET_ACCESS_KEY": self.s3.secret_key,
                 "AWS_STORAGE_BUCKET_NAME": BUCKET,
                 "S3_CORS_ORIGINS": self.base_url,
-                "BENCHMARK_VIEWS": "true",
                 # The stack measures the app, not its abuse limits.
                 "UPLOAD_CREATE_RATE_PER_MINUTE": "0",
                 "UPLOAD_SIGN_RATE_PER_MINUTE": "0",

@@ -1,15 +1,15 @@
-"""Benchmark-only views, mounted under /bench/ when BENCHMARK_VIEWS is on (`make bench`).
+"""Benchmark-only views, mounted under /bench/ by devtools.urls (`make bench`, `make loadtest`).
 
 `proxy_upload` is the classic way to accept a file: the browser posts a multipart form to Django,
 Django spools it (to memory up to FILE_UPLOAD_MAX_MEMORY_SIZE, then to a temporary file) and
 django-storages sends it on to S3. It is the peer the direct path is measured against; it reads
-file bytes through the app server on purpose, so it must never be enabled in production
-(`check --deploy` warns, uploads.W003). `ping` is the trivial JSON view: the cost of the server
+file bytes through the app server on purpose, so it lives in devtools, which production never
+imports. `ping` is the trivial JSON view: the cost of the server
 and the framework alone, next to which the API's own cost is measured.
 
 CSRF stays on for the proxy view, as in the classic tutorial's `{% csrf_token %}` form: it is a
-cookie-authenticated POST like the API, exempting it would open a hole for as long as the flag
-is on, and checking a token is nothing next to reading the body.
+cookie-authenticated POST like the API, exempting it would open a hole wherever it is mounted,
+and checking a token is nothing next to reading the body.
 """
 
 from __future__ import annotations
