@@ -1,4 +1,4 @@
-"""The JSON API: parse → call one service → respond. Errors are always JSON."""
+"""The JSON API: parse → call one service → respond with a shape of `contract`. Errors are JSON."""
 
 from __future__ import annotations
 
@@ -12,12 +12,13 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, HttpResponse, JsonResponse, RawPostDataException
+from django.urls import reverse
 
-from direct_to_s3 import selectors, services
+from direct_to_s3 import selectors, serializers, services
+from direct_to_s3.contract import ApiRoot, Error, UploadPage
 from direct_to_s3.errors import InvalidUpload, RateLimited, UploadError
 from direct_to_s3.models import Upload
 from direct_to_s3.pagination import page_of, parse_limit
-from direct_to_s3.serializers import upload_as_dict
 from direct_to_s3.validation import human_size, parse_part_requests, parse_upload_request
 
 logger = logging.getLogger(__name__)
@@ -27,7 +28,8 @@ API_PAGE_SIZE = 100
 
 
 def error_response(status: int, message: str, field: str | None = None) -> JsonResponse:
-    return JsonResponse({"error": message, "field": field}, status=status)
+    body: Error = {"error": message, "field": field}
+    return JsonResponse(body, status=status)
 
 
 def too_large_message() -> str:
@@ -82,7 +84,7 @@ def _json_body(request: HttpRequest) -> Any:
 def _create(request: HttpRequest) -> HttpResponse:
     upload_request = parse_upload_request(_json_body(request))
     upload, ticket = services.upload_start(owner=request.user, request=upload_request)
-    return JsonResponse({**upload_as_dict(upload), "upload": ticket}, status=201)
+    return JsonResponse(serializers.created_upload(upload, ticket), status=201)
 
 
 def _list(request: HttpRequest) -> HttpResponse:
@@ -105,14 +107,16 @@ def _list(request: HttpRequest) -> HttpResponse:
             **({"status": status} if status else {}),
         }
         next_url = f"{request.path}?{urlencode(query)}"
-    return JsonResponse(
-        {"uploads": [upload_as_dict(upload) for upload in page.uploads], "next": next_url}
-    )
+    body: UploadPage = {
+        "uploads": [serializers.upload_as_dict(upload) for upload in page.uploads],
+        "next": next_url,
+    }
+    return JsonResponse(body)
 
 
 def _detail(request: HttpRequest, upload_id: str) -> HttpResponse:
     upload = selectors.upload_get(owner=request.user, upload_id=upload_id)
-    return JsonResponse(upload_as_dict(upload))
+    return JsonResponse(serializers.upload_as_dict(upload))
 
 
 def _delete(request: HttpRequest, upload_id: str) -> HttpResponse:
@@ -123,7 +127,7 @@ def _delete(request: HttpRequest, upload_id: str) -> HttpResponse:
 
 def _complete(request: HttpRequest, upload_id: str) -> HttpResponse:
     upload = selectors.upload_get(owner=request.user, upload_id=upload_id)
-    return JsonResponse(upload_as_dict(services.upload_complete(upload=upload)))
+    return JsonResponse(serializers.upload_as_dict(services.upload_complete(upload=upload)))
 
 
 def _sign_parts(request: HttpRequest, upload_id: str) -> HttpResponse:
@@ -131,32 +135,28 @@ def _sign_parts(request: HttpRequest, upload_id: str) -> HttpResponse:
     parts = services.upload_sign_parts(
         upload=upload, parts=parse_part_requests(_json_body(request))
     )
-    return JsonResponse({"parts": parts})
+    return JsonResponse(serializers.signed_parts(parts))
 
 
 def _stored_parts(request: HttpRequest, upload_id: str) -> HttpResponse:
     upload = selectors.upload_get(owner=request.user, upload_id=upload_id)
     parts = services.upload_stored_parts(upload=upload)
-    return JsonResponse(
-        {
-            "part_size": upload.part_size,
-            "part_count": upload.part_count,
-            "parts": [{"part_number": part.number, "size": part.size} for part in parts],
-        }
-    )
+    return JsonResponse(serializers.stored_parts(upload, parts))
 
 
 def _cancel(request: HttpRequest, upload_id: str) -> HttpResponse:
     upload = selectors.upload_get(owner=request.user, upload_id=upload_id)
-    return JsonResponse(upload_as_dict(services.upload_cancel(upload=upload)))
+    return JsonResponse(serializers.upload_as_dict(services.upload_cancel(upload=upload)))
 
 
+def _root(request: HttpRequest) -> HttpResponse:
+    body: ApiRoot = {"uploads": reverse("direct_to_s3:api-uploads")}
+    return JsonResponse(body)
+
+
+root = api_view({"GET": _root})
 uploads = api_view({"GET": _list, "POST": _create})
 upload_detail = api_view({"GET": _detail, "DELETE": _delete})
 upload_complete = api_view({"POST": _complete})
 upload_cancel = api_view({"POST": _cancel})
 upload_parts = api_view({"GET": _stored_parts, "POST": _sign_parts})
-
-
-def unknown_endpoint(request: HttpRequest, rest: str) -> HttpResponse:
-    return error_response(404, "There is no such API endpoint.")

@@ -1,6 +1,35 @@
-"""Errors a user can cause or meet, each with a message a person understands."""
+"""Errors a user can cause or meet, each with a message a person understands; and which
+requests want them as the API's JSON."""
 
 from __future__ import annotations
+
+from django.http import HttpRequest
+from django.urls import NoReverseMatch, reverse
+
+
+def wants_json(request: HttpRequest) -> bool:
+    """Whether an error for this request should be the API's JSON rather than an HTML page.
+
+    For the host's error handlers: errors raised before one of the app's views runs (a CSRF
+    failure, a body too large for the middleware, a path under the app's API that matches
+    nothing) are answered like the API's own, wherever the app is mounted. Other requests get
+    JSON only when their Accept header prefers it to HTML.
+    """
+    match = request.resolver_match
+    if match is not None and "direct_to_s3" in match.app_names:
+        if (match.url_name or "").startswith("api-"):
+            return True
+    elif _under_api(request):
+        return True
+    return request.get_preferred_type(["text/html", "application/json"]) == "application/json"
+
+
+def _under_api(request: HttpRequest) -> bool:
+    try:
+        root = reverse("direct_to_s3:api-root", urlconf=getattr(request, "urlconf", None))
+    except NoReverseMatch:  # the host did not mount the app
+        return False
+    return request.path.startswith(root)
 
 
 class UploadError(Exception):

@@ -1,21 +1,52 @@
-"""The JSON shape of an upload."""
+"""Models and service results as the JSON of `contract`, with the URLs clients follow.
+
+URLs come from `reverse()` here, never from services: they follow wherever the app is mounted.
+"""
 
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 
 from django.urls import reverse
 
+from direct_to_s3.contract import (
+    CreatedUpload,
+    SignedPart,
+    SignedParts,
+    StoredPartBody,
+    StoredParts,
+    Ticket,
+    UploadBody,
+    UploadLinks,
+)
 from direct_to_s3.models import Upload
-from direct_to_s3.services import upload_link
+from direct_to_s3.s3 import StoredPart
+from direct_to_s3.services import upload_public_url
 
 
 def _iso(value: datetime | None) -> str | None:
     return value.isoformat() if value else None
 
 
-def upload_as_dict(upload: Upload) -> dict[str, Any]:
+def upload_link(upload: Upload) -> str:
+    """A stable link for the UI and API: the public URL, or the app's gate for private files."""
+    return upload_public_url(upload=upload) or reverse("direct_to_s3:file", args=[upload.id])
+
+
+def upload_links(upload: Upload) -> UploadLinks:
+    links: UploadLinks = {
+        "self": reverse("direct_to_s3:api-upload", args=[upload.id]),
+        "complete": reverse("direct_to_s3:api-complete", args=[upload.id]),
+        "cancel": reverse("direct_to_s3:api-cancel", args=[upload.id]),
+    }
+    if upload.is_multipart:
+        links["parts"] = reverse("direct_to_s3:api-parts", args=[upload.id])
+    if upload.status == Upload.Status.COMPLETE:
+        links["file"] = reverse("direct_to_s3:file", args=[upload.id])
+    return links
+
+
+def upload_as_dict(upload: Upload) -> UploadBody:
     complete = upload.status == Upload.Status.COMPLETE
     return {
         "id": str(upload.id),
@@ -33,6 +64,23 @@ def upload_as_dict(upload: Upload) -> dict[str, Any]:
         "part_size": upload.part_size,
         "part_count": upload.part_count,
         "last_modified": upload.file_last_modified,
-        "url": upload_link(upload=upload) if complete else None,
-        "download_url": reverse("direct_to_s3:file", args=[upload.id]) if complete else None,
+        "url": upload_link(upload) if complete else None,
+        "links": upload_links(upload),
     }
+
+
+def created_upload(upload: Upload, ticket: Ticket) -> CreatedUpload:
+    if ticket["method"] == "multipart":
+        ticket = {**ticket, "parts_url": reverse("direct_to_s3:api-parts", args=[upload.id])}
+    return {**upload_as_dict(upload), "upload": ticket}
+
+
+def signed_parts(parts: list[SignedPart]) -> SignedParts:
+    return {"parts": parts}
+
+
+def stored_parts(upload: Upload, parts: list[StoredPart]) -> StoredParts:
+    listed: list[StoredPartBody] = [
+        {"part_number": part.number, "size": part.size} for part in parts
+    ]
+    return {"part_size": upload.part_size, "part_count": upload.part_count, "parts": listed}

@@ -5,17 +5,16 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
-from django.urls import reverse
 from django.utils import timezone
 
 from direct_to_s3 import limits, s3
 from direct_to_s3.checks import MAX_TICKET_SECONDS
+from direct_to_s3.contract import MultipartTicket, SignedPart, Ticket
 from direct_to_s3.errors import InvalidUpload, UploadConflict, UploadNotFound
 from direct_to_s3.keys import (
     INCOMING_PREFIX,
@@ -34,9 +33,7 @@ def ticket_seconds() -> int:
     return max(1, min(settings.UPLOAD_TICKET_EXPIRES, MAX_TICKET_SECONDS))
 
 
-def upload_start(
-    *, owner: AbstractBaseUser, request: UploadRequest
-) -> tuple[Upload, dict[str, Any]]:
+def upload_start(*, owner: AbstractBaseUser, request: UploadRequest) -> tuple[Upload, Ticket]:
     """Record a pending upload under a key of our choosing and say how to send the bytes.
 
     Small files get a presigned POST for exactly that file's incoming key, type and size;
@@ -114,7 +111,7 @@ def stored_headers(upload: Upload) -> dict[str, str]:
     return headers
 
 
-def _start_multipart(upload: Upload) -> dict[str, Any]:
+def _start_multipart(upload: Upload) -> MultipartTicket:
     """Create the S3 multipart upload for a recorded upload (outside any transaction)."""
     try:
         upload.multipart_upload_id = s3.create_multipart(
@@ -132,14 +129,13 @@ def _start_multipart(upload: Upload) -> dict[str, Any]:
     return multipart_ticket(upload)
 
 
-def multipart_ticket(upload: Upload) -> dict[str, Any]:
+def multipart_ticket(upload: Upload) -> MultipartTicket:
+    part_size, part_count = upload.part_plan()
     return {
         "method": "multipart",
-        "upload_id": upload.multipart_upload_id,
-        "part_size": upload.part_size,
-        "part_count": upload.part_count,
-        "parts_url": reverse("direct_to_s3:api-parts", args=[upload.id]),
-        "complete_url": reverse("direct_to_s3:api-complete", args=[upload.id]),
+        "multipart_upload_id": upload.multipart_upload_id,
+        "part_size": part_size,
+        "part_count": part_count,
     }
 
 
@@ -152,7 +148,7 @@ def _require_pending_multipart(upload: Upload) -> None:
         raise UploadConflict("This upload is still being prepared; try again in a moment.")
 
 
-def upload_sign_parts(*, upload: Upload, parts: list[PartRequest]) -> list[dict[str, Any]]:
+def upload_sign_parts(*, upload: Upload, parts: list[PartRequest]) -> list[SignedPart]:
     """PUT URLs for parts of this upload's own key and S3 upload id, nothing else.
 
     Whoever sends a part adds a Content-MD5 header with the digest of its bytes; S3 verifies it.
@@ -163,7 +159,7 @@ def upload_sign_parts(*, upload: Upload, parts: list[PartRequest]) -> list[dict[
     )
     part_size, part_count = upload.part_plan()
     expires_in = ticket_seconds()
-    signed = []
+    signed: list[SignedPart] = []
     for part in parts:
         if part.number > part_count:
             raise InvalidUpload(
@@ -510,8 +506,9 @@ def upload_file_url(*, upload: Upload) -> str:
     )
 
 
-def upload_link(*, upload: Upload) -> str:
-    """A stable link for the UI and API: the public URL, or the app's gate for private files."""
+def upload_public_url(*, upload: Upload) -> str | None:
+    """The file's stable public URL; None when it opens only through the app (private, or a
+    type that could run script from the bucket's origin)."""
     if upload.is_public and not is_active_content(upload.content_type):
         return s3.public_url(upload.key)
-    return reverse("direct_to_s3:file", args=[upload.id])
+    return None

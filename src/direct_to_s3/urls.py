@@ -1,3 +1,5 @@
+"""Mountable under any prefix: every URL a client needs is reversed, never written out."""
+
 from django.urls import path
 
 from direct_to_s3 import api, views
@@ -9,10 +11,10 @@ urlpatterns = [
     path("uploads/list", views.upload_list, name="list"),
     path("uploads/<str:upload_id>/delete", views.upload_delete, name="delete"),
     path("files/<str:upload_id>", views.file_redirect, name="file"),
+    path("api/", api.root, name="api-root"),
     path("api/uploads", api.uploads, name="api-uploads"),
     path("api/uploads/<str:upload_id>", api.upload_detail, name="api-upload"),
     path("api/uploads/<str:upload_id>/complete", api.upload_complete, name="api-complete"),
     path("api/uploads/<str:upload_id>/cancel", api.upload_cancel, name="api-cancel"),
     path("api/uploads/<str:upload_id>/parts", api.upload_parts, name="api-parts"),
 ]
-urlpatterns.append(path("api/<path:rest>", api.unknown_endpoint, name="api-unknown"))

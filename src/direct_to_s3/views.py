@@ -2,23 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import RequestDataTooBig
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.utils.html import format_html
-from django.views import defaults
-from django.views.csrf import csrf_failure as html_csrf_failure
 from django.views.decorators.http import require_GET, require_POST
 
 from direct_to_s3 import selectors, services
-from direct_to_s3.api import error_response, too_large_message
 from direct_to_s3.errors import InvalidUpload, UploadError, UploadNotFound
 from direct_to_s3.models import Upload
 from direct_to_s3.pagination import page_of
+from direct_to_s3.serializers import upload_link
 from direct_to_s3.services import ticket_seconds
 from direct_to_s3.validation import human_size
 
@@ -46,7 +41,7 @@ def _list_context(request: HttpRequest, cursor: str | None = None) -> dict[str, 
         limit=PAGE_SIZE,
     )
     return {
-        "uploads": [(upload, services.upload_link(upload=upload)) for upload in page.uploads],
+        "uploads": [(upload, upload_link(upload)) for upload in page.uploads],
         "next_cursor": page.next_cursor,
     }
 
@@ -76,7 +71,7 @@ def upload_delete(request: HttpRequest, upload_id: str) -> HttpResponse:
     except UploadNotFound:
         pass  # already gone: its row goes too
     except UploadError as error:
-        context = {"upload": upload, "link": services.upload_link(upload=upload)}
+        context = {"upload": upload, "link": upload_link(upload)}
         return render(
             request, "direct_to_s3/_upload_item.html", {**context, "row_error": error.message}
         )
@@ -100,54 +95,3 @@ def file_redirect(request: HttpRequest, upload_id: str) -> HttpResponse:
     response = HttpResponseRedirect(services.upload_file_url(upload=upload))
     response["Cache-Control"] = "private, no-store"
     return response
-
-
-def _error(
-    request: HttpRequest, status: int, message: str, page: Callable[[], HttpResponse]
-) -> HttpResponse:
-    """The one place that picks an error's shape: JSON for the API, an HTML page elsewhere."""
-    if request.path_info.startswith("/api/"):
-        return error_response(status, message)
-    return page()
-
-
-def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    """Also what Django calls when reading the body fails, e.g. in the CSRF middleware."""
-
-    def page() -> HttpResponse:
-        return defaults.bad_request(request, exception)
-
-    if isinstance(exception, RequestDataTooBig):
-        return _error(request, 413, too_large_message(), page)
-    return _error(request, 400, "This request is malformed and cannot be handled.", page)
-
-
-def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
-    return _error(
-        request,
-        403,
-        "The security token (CSRF) is missing or wrong. Reload the page and try again.",
-        lambda: html_csrf_failure(request, reason),
-    )
-
-
-def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    return _error(
-        request,
-        403,
-        "You are not allowed to do this.",
-        lambda: defaults.permission_denied(request, exception),
-    )
-
-
-def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    return _error(request, 404, "Not found.", lambda: render(request, "404.html", status=404))
-
-
-def server_error(request: HttpRequest) -> HttpResponse:
-    return _error(
-        request,
-        500,
-        "Something went wrong on our side. Please try again.",
-        lambda: render(request, "500.html", status=500),
-    )

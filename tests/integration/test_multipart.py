@@ -16,6 +16,7 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from direct_to_s3.models import Upload
+from tests.conftest import bucket_name, change_app_settings
 from upload_client.client import LocalFile, UploadClient, UploadFailed, content_md5
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -69,7 +70,7 @@ def run_cli(*args: str | Path) -> subprocess.CompletedProcess[str]:
 
 @pytest.fixture
 def app(live_server: Any, real_s3: Any, settings: Any, user: Any) -> UploadClient:
-    settings.UPLOAD_MULTIPART_THRESHOLD = 1 * MiB
+    change_app_settings(settings, MULTIPART_THRESHOLD=1 * MiB)
     client = UploadClient(live_server.url)
     client.login("alice", "alice-password")
     return client
@@ -85,14 +86,14 @@ def test_200_mib_file_goes_up_in_parts_and_matches_byte_for_byte(
     assert result["status"] == "complete"
     assert result["method"] == "multipart"
     assert sorted(app.parts_sent) == list(range(1, 26))  # 200 MiB in 8 MiB parts
-    bucket = settings.AWS_STORAGE_BUCKET_NAME
+    bucket = bucket_name()
     assert sha256_of_object(real_s3, bucket, result["key"]) == sha256_of_file(path)
 
 
 def test_part_with_wrong_bytes_is_rejected_by_s3(app: UploadClient, tmp_path: Path) -> None:
     file = LocalFile.at(make_file(tmp_path / "clip.mp4", 20 * MiB))
     upload = app.start(file, "private")
-    signed = app.sign(upload["id"], [1])[1]
+    signed = app.sign(upload, [1])[1]
     good = file.read(0, signed["size"])
     corrupt = b"X" + good[1:]
 
@@ -102,7 +103,7 @@ def test_part_with_wrong_bytes_is_rejected_by_s3(app: UploadClient, tmp_path: Pa
 
     assert response.status_code == 400
     assert "BadDigest" in response.text
-    assert app.stored_parts(upload["id"]) == set()
+    assert app.stored_parts(upload) == set()
 
 
 def test_signed_digest_refuses_other_bytes_even_with_a_matching_header(
@@ -113,7 +114,7 @@ def test_signed_digest_refuses_other_bytes_even_with_a_matching_header(
     good = file.read(0, 8 * MiB)
     signed = app.api(
         "POST",
-        f"/api/uploads/{upload['id']}/parts",
+        upload["links"]["parts"],
         {"part_numbers": [1], "content_md5": {"1": content_md5(good)}},
     )["parts"][0]
     other = b"Y" * len(good)
@@ -168,7 +169,7 @@ def test_complete_with_parts_missing_is_409_and_stays_pending(
     app.send_parts(file, upload, only=[1])
 
     with pytest.raises(UploadFailed, match="2 of 3 parts have not arrived"):
-        app.complete(upload["id"])
+        app.complete(upload)
 
     assert Upload.objects.get(id=upload["id"]).status == Upload.Status.PENDING
 
@@ -180,10 +181,10 @@ def test_cancel_aborts_the_multipart_upload_and_leaves_no_parts(
     upload = app.start(file, "private")
     app.send_parts(file, upload, only=[1, 2])
 
-    app.cancel(upload["id"])
+    app.cancel(upload)
 
-    in_progress = real_s3.list_multipart_uploads(Bucket=settings.AWS_STORAGE_BUCKET_NAME)
-    assert upload["upload"]["upload_id"] not in {
+    in_progress = real_s3.list_multipart_uploads(Bucket=bucket_name())
+    assert upload["upload"]["multipart_upload_id"] not in {
         item["UploadId"] for item in in_progress.get("Uploads", [])
     }
     assert Upload.objects.get(id=upload["id"]).status == Upload.Status.CANCELLED
@@ -204,9 +205,9 @@ def test_sweeper_removes_stale_uploads_and_keeps_fresh_ones(
 
     assert Upload.objects.get(id=stale["id"]).status == Upload.Status.FAILED
     assert Upload.objects.get(id=fresh["id"]).status == Upload.Status.PENDING
-    assert app.stored_parts(fresh["id"]) == {1}
+    assert app.stored_parts(fresh) == {1}
     with pytest.raises(UploadFailed):
-        app.api("POST", f"/api/uploads/{stale['id']}/parts", {"part_numbers": [2]})
+        app.api("POST", stale["links"]["parts"], {"part_numbers": [2]})
 
 
 def test_part_urls_of_another_users_upload_are_refused(
@@ -218,7 +219,7 @@ def test_part_urls_of_another_users_upload_are_refused(
     mallory.login("mallory", "mallory-password")
 
     with pytest.raises(UploadFailed, match="No such upload"):
-        mallory.sign(upload["id"], [1])
+        mallory.sign(upload, [1])
 
 
 def test_part_urls_are_only_ever_for_the_uploads_own_key(app: UploadClient, tmp_path: Path) -> None:
@@ -227,12 +228,12 @@ def test_part_urls_are_only_ever_for_the_uploads_own_key(app: UploadClient, tmp_
 
     signed = app.api(
         "POST",
-        f"/api/uploads/{upload['id']}/parts",
-        {"part_numbers": [1], "key": "media/evil.exe", "upload_id": "other"},
+        upload["links"]["parts"],
+        {"part_numbers": [1], "key": "media/evil.exe", "multipart_upload_id": "other"},
     )["parts"][0]
 
     assert f"/{upload['key']}?" in signed["url"]
-    assert f"uploadId={upload['upload']['upload_id']}" in signed["url"]
+    assert f"uploadId={upload['upload']['multipart_upload_id']}" in signed["url"]
 
 
 def test_cli_uploads_a_file_and_prints_its_link(
@@ -269,6 +270,6 @@ def test_cli_resumes_a_1_gib_upload_stopped_half_way(
     finished = Upload.objects.get(original_name="archive.mp4")  # one upload, continued
     assert str(finished.id) == upload["id"]
     assert finished.status == Upload.Status.COMPLETE
-    bucket = settings.AWS_STORAGE_BUCKET_NAME
+    bucket = bucket_name()
     assert sha256_of_object(real_s3, bucket, finished.key) == sha256_of_file(path)
     real_s3.delete_object(Bucket=bucket, Key=finished.key)

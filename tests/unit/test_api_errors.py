@@ -7,7 +7,7 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.test import Client, RequestFactory
 
-from direct_to_s3 import views
+from config import errors
 from direct_to_s3.errors import StorageUnavailable
 from tests.conftest import post_json
 
@@ -69,7 +69,7 @@ def test_an_oversized_form_body_on_a_page_keeps_the_html_error(user: Any) -> Non
 def test_permission_denied_on_the_api_is_a_403_json() -> None:
     request = RequestFactory().get("/api/uploads")
 
-    response = views.permission_denied(request, PermissionDenied())
+    response = errors.permission_denied(request, PermissionDenied())
 
     assert_json_error(response, 403)
 
@@ -77,7 +77,7 @@ def test_permission_denied_on_the_api_is_a_403_json() -> None:
 def test_permission_denied_on_a_page_is_a_403_html() -> None:
     request = RequestFactory().get("/")
 
-    response = views.permission_denied(request, PermissionDenied())
+    response = errors.permission_denied(request, PermissionDenied())
 
     assert response.status_code == 403
     assert response["Content-Type"].startswith("text/html")

@@ -7,7 +7,7 @@ import pytest
 from django.test import Client
 
 from direct_to_s3.models import Upload
-from tests.conftest import post_json
+from tests.conftest import change_app_settings, post_json
 
 pytestmark = pytest.mark.django_db
 
@@ -17,7 +17,7 @@ MD5_OF_EMPTY = "1B2M2Y8AsgTpgAmY7PhCfg=="
 
 @pytest.fixture
 def big(api: Client, moto_s3: Any, settings: Any) -> dict[str, Any]:
-    settings.UPLOAD_MULTIPART_THRESHOLD = 64 * MiB
+    change_app_settings(settings, MULTIPART_THRESHOLD=64 * MiB)
     payload = {
         "filename": "film.mp4",
         "content_type": "video/mp4",
@@ -40,14 +40,14 @@ def test_file_above_threshold_gets_a_multipart_ticket(big: dict[str, Any]) -> No
     assert ticket["method"] == "multipart"
     assert ticket["part_size"] == 8 * MiB
     assert ticket["part_count"] == 13
-    assert ticket["upload_id"]
-    assert ticket["parts_url"] == f"/api/uploads/{big['id']}/parts"
+    assert ticket["multipart_upload_id"]
+    assert big["links"]["parts"] == f"/api/uploads/{big['id']}/parts"
 
 
 def test_file_at_the_threshold_still_uses_a_single_post(
     api: Client, moto_s3: Any, settings: Any
 ) -> None:
-    settings.UPLOAD_MULTIPART_THRESHOLD = 64 * MiB
+    change_app_settings(settings, MULTIPART_THRESHOLD=64 * MiB)
     payload = {"filename": "a.mp4", "content_type": "video/mp4", "size": 64 * MiB}
 
     response = post_json(api, "/api/uploads", payload)
@@ -61,7 +61,7 @@ def test_multipart_upload_is_created_on_s3_for_the_servers_key(
     uploads = moto_s3.list_multipart_uploads(Bucket="test-uploads")["Uploads"]
 
     assert [(u["Key"], u["UploadId"]) for u in uploads] == [
-        (big["key"], big["upload"]["upload_id"])
+        (big["key"], big["upload"]["multipart_upload_id"])
     ]
 
 
@@ -72,7 +72,7 @@ def test_signed_part_urls_name_the_uploads_key_id_and_length(
 
     first, last = (urlparse(part["url"]) for part in parts)
     assert first.path.endswith(big["key"])
-    assert parse_qs(first.query)["uploadId"] == [big["upload"]["upload_id"]]
+    assert parse_qs(first.query)["uploadId"] == [big["upload"]["multipart_upload_id"]]
     assert parse_qs(first.query)["partNumber"] == ["1"]
     assert parse_qs(last.query)["partNumber"] == ["13"]
     assert [part["size"] for part in parts] == [8 * MiB, 4 * MiB]
@@ -135,7 +135,7 @@ def test_stored_parts_lists_what_s3_holds(api: Client, big: dict[str, Any], moto
     moto_s3.upload_part(
         Bucket="test-uploads",
         Key=big["key"],
-        UploadId=big["upload"]["upload_id"],
+        UploadId=big["upload"]["multipart_upload_id"],
         PartNumber=2,
         Body=b"x" * 10,
     )

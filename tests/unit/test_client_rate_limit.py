@@ -17,6 +17,13 @@ import pytest
 from upload_client.client import RETRY_AFTER_FALLBACK, UploadClient, retry_after_seconds
 
 UPLOAD_ID = "0b7c5a52-8f8e-4a3f-9d6b-5b8f3a9f6c11"
+# Not where the app puts them: the client must follow the links it is given.
+LINKS = {
+    "self": f"/linked/{UPLOAD_ID}",
+    "complete": f"/linked/{UPLOAD_ID}/complete",
+    "cancel": f"/linked/{UPLOAD_ID}/cancel",
+    "parts": f"/linked/{UPLOAD_ID}/parts",
+}
 
 
 class FakeApp(ThreadingHTTPServer):
@@ -44,7 +51,10 @@ class FakeHandler(BaseHTTPRequestHandler):
         """Quiet."""
 
     def do_GET(self) -> None:
-        self.answer(200, {"uploads": [], "next": None})  # nothing to resume
+        if self.path == "/api/":
+            self.answer(200, {"uploads": "/api/uploads"})
+        else:
+            self.answer(200, {"uploads": [], "next": None})  # nothing to resume
 
     def do_PUT(self) -> None:
         self.read_body()
@@ -61,22 +71,28 @@ class FakeHandler(BaseHTTPRequestHandler):
             self.answer(204, None)
         elif path == "/api/uploads":
             self.answer(201, self.ticket())
-        elif path.endswith("/parts"):
+        elif path == LINKS["parts"]:
             numbers = json.loads(self.body)["part_numbers"]
             parts = [
                 {"part_number": n, "url": f"{self.server.url}/s3/{n}", "size": 4} for n in numbers
             ]
             self.answer(200, {"parts": parts})
-        elif path.endswith("/complete"):
+        elif path == LINKS["complete"]:
             self.answer(200, {"id": UPLOAD_ID, "status": "complete"})
         else:
             self.answer(404, {"error": "No such page."})
 
     def ticket(self) -> dict[str, Any]:
         if self.server.multipart:
-            return {"id": UPLOAD_ID, "method": "multipart", "part_size": 4, "part_count": 2}
+            return {
+                "id": UPLOAD_ID,
+                "method": "multipart",
+                "part_size": 4,
+                "part_count": 2,
+                "links": LINKS,
+            }
         upload = {"method": "POST", "url": f"{self.server.url}/s3", "fields": {"key": "k"}}
-        return {"id": UPLOAD_ID, "method": "POST", "upload": upload}
+        return {"id": UPLOAD_ID, "method": "POST", "upload": upload, "links": LINKS}
 
     def read_body(self) -> None:
         length = int(self.headers.get("Content-Length") or 0)
@@ -133,7 +149,7 @@ def test_a_rate_limited_start_is_waited_out_then_the_file_goes_up(
 
 
 def test_a_rate_limited_complete_is_waited_out(serve: Any, small_file: Path) -> None:
-    complete = f"/api/uploads/{UPLOAD_ID}/complete"
+    complete = LINKS["complete"]
     app = serve(throttled={complete})
 
     result = UploadClient(app.url, sleep=lambda seconds: None).upload(small_file)
@@ -143,7 +159,7 @@ def test_a_rate_limited_complete_is_waited_out(serve: Any, small_file: Path) -> 
 
 
 def test_rate_limited_part_signing_is_waited_out(serve: Any, tmp_path: Path) -> None:
-    parts = f"/api/uploads/{UPLOAD_ID}/parts"
+    parts = LINKS["parts"]
     app = serve(multipart=True, throttled={parts})
     big = tmp_path / "big.bin"
     big.write_bytes(b"12345678")

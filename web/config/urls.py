@@ -7,7 +7,7 @@ urlpatterns = [
     path("", include("direct_to_s3.urls")),
 ]
 
-handler400 = "direct_to_s3.views.bad_request"
-handler403 = "direct_to_s3.views.permission_denied"
-handler404 = "direct_to_s3.views.not_found"
-handler500 = "direct_to_s3.views.server_error"
+handler400 = "config.errors.bad_request"
+handler403 = "config.errors.permission_denied"
+handler404 = "config.errors.not_found"
+handler500 = "config.errors.server_error"

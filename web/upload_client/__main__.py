@@ -25,6 +25,11 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         help="the app's address (default: $UPLOAD_URL or http://127.0.0.1:8000)",
     )
     parser.add_argument(
+        "--api-path",
+        default="api/",
+        help="where the app's API is mounted, relative to --url (default: api/)",
+    )
+    parser.add_argument(
         "--user",
         default=os.environ.get("UPLOAD_USER", "demo"),
         help="username (default: $UPLOAD_USER or demo)",
@@ -59,7 +64,7 @@ def progress_printer(name: str, quiet: bool) -> Progress:
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     password = os.environ.get("UPLOAD_PASSWORD") or getpass.getpass(f"Password for {args.user}: ")
-    client = UploadClient(args.url, parallel=args.parallel)
+    client = UploadClient(args.url, api_path=args.api_path, parallel=args.parallel)
     try:
         client.login(args.user, password)
     except UploadFailed as error:
@@ -84,7 +89,7 @@ def main(argv: list[str] | None = None) -> int:
             continue
         if not args.quiet:
             print(file=sys.stderr)
-        print(f"{path}\t{upload['status']}\t{args.url.rstrip('/')}{upload['download_url']}")
+        print(f"{path}\t{upload['status']}\t{client.absolute(upload['links']['file'])}")
     return 1 if failures else 0
 
 

@@ -24,6 +24,7 @@ from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from pathlib import Path
 from typing import Any
+from urllib.parse import urljoin
 
 import requests
 
@@ -131,11 +132,16 @@ class UploadClient:
         self,
         base_url: str,
         *,
+        api_path: str = "api/",
         parallel: int = 4,
         timeout: float = 60.0,
         sleep: Callable[[float], None] = time.sleep,
     ) -> None:
         self.base_url = base_url.rstrip("/")
+        # Where the app's API is mounted, relative to `base_url`; every other API URL comes
+        # from the server: the root's `uploads`, each upload's `links`, each page's `next`.
+        self.api_url = urljoin(f"{self.base_url}/", api_path)
+        self._uploads_url: str | None = None
         self.parallel = parallel
         self.timeout = timeout
         self.sleep = sleep
@@ -165,13 +171,14 @@ class UploadClient:
         if response.status_code != 302:
             raise UploadFailed("Login failed: check the username and password.")
 
-    def api(self, method: str, path: str, body: Any = None) -> Any:
-        """One API request; a rate limit (429) is waited out and the request sent again."""
+    def api(self, method: str, url: str, body: Any = None) -> Any:
+        """One API request to `url` (absolute, or a path as the server gives them); a rate
+        limit (429) is waited out and the request sent again."""
         while True:
             self._wait_out_pause()
             response = self.session.request(
                 method,
-                f"{self.base_url}{path}",
+                self.absolute(url),
                 json=body,
                 headers={
                     "X-CSRFToken": self.session.cookies.get("csrftoken", ""),
@@ -207,10 +214,19 @@ class UploadClient:
         if left > 0:
             self.sleep(left)
 
+    def absolute(self, url: str) -> str:
+        """A URL the server gave (often just a path) as a full one."""
+        return urljoin(self.api_url, url)
+
+    def uploads_url(self) -> str:
+        if self._uploads_url is None:
+            self._uploads_url = self.api("GET", self.api_url)["uploads"]
+        return self._uploads_url
+
     def start(self, file: LocalFile, visibility: str) -> dict[str, Any]:
         return self.api(
             "POST",
-            "/api/uploads",
+            self.uploads_url(),
             {
                 "filename": file.name,
                 "content_type": file.content_type,
@@ -222,11 +238,11 @@ class UploadClient:
 
     def pending_uploads(self) -> Iterator[dict[str, Any]]:
         """The user's unfinished uploads, newest first, page after page."""
-        path: str | None = "/api/uploads?status=pending&limit=500"
-        while path:
-            page = self.api("GET", path)
+        url: str | None = f"{self.uploads_url()}?status=pending&limit=500"
+        while url:
+            page = self.api("GET", url)
             yield from page["uploads"]
-            path = page["next"]
+            url = page["next"]
 
     def find_resumable(self, file: LocalFile, visibility: str) -> dict[str, Any] | None:
         for upload in self.pending_uploads():
@@ -240,11 +256,11 @@ class UploadClient:
                 return upload
         return None
 
-    def complete(self, upload_id: str) -> dict[str, Any]:
-        return self.api("POST", f"/api/uploads/{upload_id}/complete")
+    def complete(self, upload: dict[str, Any]) -> dict[str, Any]:
+        return self.api("POST", upload["links"]["complete"])
 
-    def cancel(self, upload_id: str) -> dict[str, Any]:
-        return self.api("POST", f"/api/uploads/{upload_id}/cancel")
+    def cancel(self, upload: dict[str, Any]) -> dict[str, Any]:
+        return self.api("POST", upload["links"]["cancel"])
 
     # --- Whole uploads ----------------------------------------------------------------------
 
@@ -269,7 +285,7 @@ class UploadClient:
         have: set[int] = set()  # a new upload holds no parts: no need to ask S3
         if upload is not None:
             try:
-                have = self.stored_parts(upload["id"])
+                have = self.stored_parts(upload)
             except UploadFailed:  # storage forgot it (aborted, swept): start afresh
                 upload = None
             else:
@@ -281,7 +297,7 @@ class UploadClient:
             self._post(file, upload["upload"], report)
         else:
             self._send_parts(file, upload, have=have, wanted=None, report=report)
-        return self.complete(upload["id"])
+        return self.complete(upload)
 
     def _post(self, file: LocalFile, ticket: dict[str, Any], report: Progress) -> None:
         form = MultipartForm(ticket["fields"], file, progress=report)
@@ -296,14 +312,12 @@ class UploadClient:
 
     # --- Multipart --------------------------------------------------------------------------
 
-    def stored_parts(self, upload_id: str) -> set[int]:
-        listing = self.api("GET", f"/api/uploads/{upload_id}/parts")
+    def stored_parts(self, upload: dict[str, Any]) -> set[int]:
+        listing = self.api("GET", upload["links"]["parts"])
         return {part["part_number"] for part in listing["parts"]}
 
-    def sign(self, upload_id: str, numbers: list[int]) -> dict[int, dict[str, Any]]:
-        signed = self.api("POST", f"/api/uploads/{upload_id}/parts", {"part_numbers": numbers})[
-            "parts"
-        ]
+    def sign(self, upload: dict[str, Any], numbers: list[int]) -> dict[int, dict[str, Any]]:
+        signed = self.api("POST", upload["links"]["parts"], {"part_numbers": numbers})["parts"]
         return {part["part_number"]: part for part in signed}
 
     def send_parts(
@@ -315,7 +329,7 @@ class UploadClient:
         report: Progress | None = None,
     ) -> None:
         """Send the parts S3 does not hold yet (or just `only`), `parallel` at a time."""
-        have = self.stored_parts(upload["id"])
+        have = self.stored_parts(upload)
         self._send_parts(file, upload, have=have, wanted=only, report=report)
 
     def _send_parts(
@@ -337,7 +351,7 @@ class UploadClient:
 
         def send(number: int, signed: dict[str, Any]) -> None:
             nonlocal sent_bytes
-            self._put_part(file, upload["id"], number, part_size, signed)
+            self._put_part(file, upload, number, part_size, signed)
             with lock:
                 sent_bytes += _length(number, part_size, file.size)
                 self.parts_sent.append(number)
@@ -358,7 +372,7 @@ class UploadClient:
                 for future in in_flight[: -self.parallel]:
                     future.result()
                 del in_flight[: -self.parallel]
-                urls = self.sign(upload["id"], batch)
+                urls = self.sign(upload, batch)
                 in_flight += [pool.submit(send, n, urls[n]) for n in batch]
             for future in in_flight:
                 future.result()
@@ -367,7 +381,12 @@ class UploadClient:
             pool.shutdown(wait=True, cancel_futures=True)
 
     def _put_part(
-        self, file: LocalFile, upload_id: str, number: int, part_size: int, signed: dict[str, Any]
+        self,
+        file: LocalFile,
+        upload: dict[str, Any],
+        number: int,
+        part_size: int,
+        signed: dict[str, Any],
     ) -> None:
         data = file.read((number - 1) * part_size, signed["size"])
         headers = {"Content-MD5": content_md5(data)}
@@ -384,7 +403,7 @@ class UploadClient:
                     return
                 message = _s3_error(response)
                 if response.status_code == 403 and "expired" in message.lower():
-                    signed = self.sign(upload_id, [number])[number]
+                    signed = self.sign(upload, [number])[number]
                     continue
                 if response.status_code < 500 or attempt == PART_ATTEMPTS:
                     raise UploadFailed(f"Part {number} was refused by storage: {message}")
