@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "storages",
     "direct_to_s3",
+    "demo",
     "axes",
 ]
 
