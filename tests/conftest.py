@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import json
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -61,15 +61,72 @@ def post_json(client: Client, path: str, data: Any = None) -> Any:
     return client.post(path, data=body, content_type="application/json")
 
 
+# --- Settings ---------------------------------------------------------------------------------
+
+# The STORAGES aliases that are S3 storages of the bucket in the test settings.
+S3_ALIASES = ("default", "public_media", "private_media")
+
+
+def change_app_settings(settings: Any, **changes: Any) -> None:
+    """Change keys of DIRECT_TO_S3 for one test (pytest-django's `settings` restores it)."""
+    settings.DIRECT_TO_S3 = {**settings.DIRECT_TO_S3, **changes}
+
+
+def change_storage_options(
+    settings: Any, *, aliases: tuple[str, ...] = S3_ALIASES, **options: Any
+) -> None:
+    """Change the OPTIONS of STORAGES aliases for one test, as a project's settings would."""
+    settings.STORAGES = {
+        alias: {**config, "OPTIONS": {**config.get("OPTIONS", {}), **options}}
+        if alias in aliases
+        else config
+        for alias, config in settings.STORAGES.items()
+    }
+
+
+@pytest.fixture
+def app_settings(settings: Any) -> Callable[..., None]:
+    """`app_settings(MAX_SIZE=5)`: DIRECT_TO_S3 with these keys changed, for this test."""
+
+    def change(**changes: Any) -> None:
+        change_app_settings(settings, **changes)
+
+    return change
+
+
+@pytest.fixture
+def storage_options(settings: Any) -> Callable[..., None]:
+    """`storage_options(custom_domain="cdn.example.com", aliases=("public_media",))`."""
+
+    def change(*, aliases: tuple[str, ...] = S3_ALIASES, **options: Any) -> None:
+        change_storage_options(settings, aliases=aliases, **options)
+
+    return change
+
+
+def bucket_name() -> str:
+    """The bucket the app uses, from its STORAGES."""
+    from direct_to_s3 import s3
+
+    return s3.bucket().name
+
+
+def s3_endpoint_url() -> str | None:
+    """Where the app server reaches S3, from its STORAGES (None: AWS)."""
+    from direct_to_s3 import s3
+
+    return s3.bucket().endpoint_url
+
+
 # --- S3 ---------------------------------------------------------------------------------------
 
 
 @pytest.fixture
-def moto_s3(settings: Any) -> Iterator[Any]:
+def moto_s3() -> Iterator[Any]:
     """moto in place of S3: fast, but enforces no policy. Never proof of a security property."""
     with mock_aws():
         client = boto3.client("s3", region_name="us-east-1")
-        client.create_bucket(Bucket=settings.AWS_STORAGE_BUCKET_NAME)
+        client.create_bucket(Bucket=bucket_name())
         yield client
 
 
@@ -90,7 +147,7 @@ def store_as_browser(s3: Any, ticket: dict[str, Any], body: bytes, **fields: str
     """
     form = {**ticket["upload"]["fields"], **{k.replace("_", "-"): v for k, v in fields.items()}}
     headers = {param: form[name] for name, param in _STORED_FIELDS.items() if name in form}
-    s3.put_object(Bucket="test-uploads", Key=form["key"], Body=body, **headers)
+    s3.put_object(Bucket=bucket_name(), Key=form["key"], Body=body, **headers)
 
 
 @pytest.fixture(scope="session")
@@ -128,14 +185,17 @@ def seaweedfs_bucket(seaweedfs: LocalS3Server) -> str:
 @pytest.fixture
 def real_s3(settings: Any, seaweedfs: LocalS3Server, seaweedfs_bucket: str) -> Any:
     """Point the app at the real SeaweedFS and its prepared bucket; returns a boto3 client."""
-    settings.AWS_S3_ENDPOINT_URL = seaweedfs.endpoint_url
-    settings.AWS_S3_PUBLIC_ENDPOINT_URL = seaweedfs.endpoint_url
-    settings.AWS_ACCESS_KEY_ID = seaweedfs.access_key
-    settings.AWS_SECRET_ACCESS_KEY = seaweedfs.secret_key
-    settings.AWS_STORAGE_BUCKET_NAME = seaweedfs_bucket
-    from direct_to_s3 import s3
+    change_storage_options(
+        settings,
+        bucket_name=seaweedfs_bucket,
+        endpoint_url=seaweedfs.endpoint_url,
+        access_key=seaweedfs.access_key,
+        secret_key=seaweedfs.secret_key,
+    )
+    change_app_settings(settings, BROWSER_ENDPOINT_URL=None)
+    from direct_to_s3 import s3, visibility
 
-    s3.put_public_read_policy()
+    s3.put_public_read_policy(visibility.public_prefixes())
     return s3_client_for(seaweedfs)
 
 
@@ -158,14 +218,14 @@ def make_upload() -> Any:
 
     from django.utils import timezone
 
+    from direct_to_s3 import visibility as visibilities
     from direct_to_s3.models import Upload
 
     def make(owner: Any, **fields: Any) -> Upload:
         upload_id = fields.pop("id", uuid.uuid4())
         visibility = fields.pop("visibility", "public")
-        prefix = "media" if visibility == "public" else "private"
         defaults = {
-            "key": f"{prefix}/{upload_id}/file.png",
+            "key": f"{visibilities.prefix(visibility)}{upload_id}/file.png",
             "original_name": "file.png",
             "content_type": "image/png",
             "size": 4,

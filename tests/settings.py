@@ -16,10 +16,19 @@ os.environ["AWS_SHARED_CREDENTIALS_FILE"] = os.devnull
 
 from config.settings import *  # noqa: E402, F403
 
-AWS_STORAGE_BUCKET_NAME = "test-uploads"
-AWS_S3_ENDPOINT_URL = None
-AWS_S3_PUBLIC_ENDPOINT_URL = None
-AWS_S3_ADDRESSING_STYLE = "path"
-AWS_ACCESS_KEY_ID = "test-access-key"
-AWS_SECRET_ACCESS_KEY = "test-secret-key"
+# The S3 storages on AWS-style addresses (moto answers them), with throw-away keys.
+TEST_S3_OPTIONS = {
+    "bucket_name": "test-uploads",
+    "endpoint_url": None,
+    "addressing_style": "path",
+    "access_key": "test-access-key",
+    "secret_key": "test-secret-key",
+}
+STORAGES = {
+    alias: {**config, "OPTIONS": {**config["OPTIONS"], **TEST_S3_OPTIONS}}
+    if "OPTIONS" in config
+    else config
+    for alias, config in STORAGES.items()  # noqa: F405
+}
+DIRECT_TO_S3 = {**DIRECT_TO_S3, "BROWSER_ENDPOINT_URL": None}  # noqa: F405
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -1,4 +1,4 @@
-"""System checks for upload settings; the production-only ones are tagged `deploy`."""
+"""System checks for the app's settings; the production-only ones are tagged `deploy`."""
 
 from __future__ import annotations
 
@@ -6,6 +6,9 @@ from typing import Any
 
 from django.conf import settings
 from django.core.checks import Error, Tags, Warning, register
+
+from direct_to_s3 import conf, s3, visibility
+from direct_to_s3.keys import INCOMING_PREFIX
 
 MAX_TICKET_SECONDS = 15 * 60
 # S3's own limits: the largest object, and the largest single PUT/POST or server-side copy.
@@ -18,50 +21,122 @@ PROCESS_LOCAL_CACHES = {
 }
 
 
+def _key(name: str) -> str:
+    return f"{conf.SETTING_NAME}[{name!r}]"
+
+
 @register()
 def check_upload_settings(app_configs: Any = None, **kwargs: Any) -> list[Error]:
+    configured = conf.configured()
+    if not isinstance(configured, dict):
+        return [Error(f"{conf.SETTING_NAME} must be a dict.", id="direct_to_s3.E011")]
+    problems = conf.problems(configured)
+    if problems:
+        return [
+            Error(
+                f"{conf.SETTING_NAME} has {problem}.",
+                hint=f"Its keys and defaults: {', '.join(conf.FIELDS)} (see the README).",
+                id="direct_to_s3.E011",
+            )
+            for problem in problems
+        ]
+    options = conf.app_settings()
     errors = []
-    if not 0 < settings.UPLOAD_TICKET_EXPIRES <= MAX_TICKET_SECONDS:
+    if not 0 < options.ticket_expires <= MAX_TICKET_SECONDS:
         errors.append(
             Error(
-                "UPLOAD_TICKET_EXPIRES must be between 1 and 900 seconds.",
+                f"{_key('TICKET_EXPIRES')} must be between 1 and 900 seconds.",
                 id="direct_to_s3.E001",
             )
         )
-    if settings.UPLOAD_MAX_SIZE <= 0:
-        errors.append(Error("UPLOAD_MAX_SIZE must be positive.", id="direct_to_s3.E002"))
-    if settings.UPLOAD_MAX_SIZE > S3_MAX_OBJECT_SIZE:
+    if options.max_size <= 0:
+        errors.append(Error(f"{_key('MAX_SIZE')} must be positive.", id="direct_to_s3.E002"))
+    if options.max_size > S3_MAX_OBJECT_SIZE:
         errors.append(
             Error(
-                "UPLOAD_MAX_SIZE is above 5 TiB, the largest object S3 stores.",
+                f"{_key('MAX_SIZE')} is above 5 TiB, the largest object S3 stores.",
                 hint=f"Set it to {S3_MAX_OBJECT_SIZE} or less.",
                 id="direct_to_s3.E005",
             )
         )
-    if not 0 < settings.UPLOAD_MULTIPART_THRESHOLD <= S3_MAX_SINGLE_UPLOAD_SIZE:
+    if not 0 < options.multipart_threshold <= S3_MAX_SINGLE_UPLOAD_SIZE:
         errors.append(
             Error(
-                "UPLOAD_MULTIPART_THRESHOLD must be between 1 byte and 5 GiB: S3 takes at most "
-                "5 GiB in one POST, and copies at most 5 GiB in one request.",
+                f"{_key('MULTIPART_THRESHOLD')} must be between 1 byte and 5 GiB: S3 takes at "
+                "most 5 GiB in one POST, and copies at most 5 GiB in one request.",
                 hint=f"Set it to {S3_MAX_SINGLE_UPLOAD_SIZE} or less (the default is 64 MiB).",
                 id="direct_to_s3.E006",
             )
         )
-    if not settings.UPLOAD_ALLOWED_CONTENT_TYPES:
-        errors.append(Error("UPLOAD_ALLOWED_CONTENT_TYPES is empty.", id="direct_to_s3.E003"))
-    if not 0 < settings.SIGNED_URL_EXPIRES <= 7 * 24 * 3600:
-        errors.append(
-            Error("SIGNED_URL_EXPIRES must be between 1 second and 7 days.", id="direct_to_s3.E004")
-        )
-    for name in ("UPLOAD_S3_CONNECT_TIMEOUT", "UPLOAD_S3_READ_TIMEOUT", "UPLOAD_S3_MAX_ATTEMPTS"):
-        if getattr(settings, name) <= 0:
-            errors.append(Error(f"{name} must be at least 1.", id="direct_to_s3.E009"))
-    if settings.UPLOAD_PURGE_AFTER < MAX_TICKET_SECONDS:
+    if not options.allowed_content_types:
+        errors.append(Error(f"{_key('ALLOWED_CONTENT_TYPES')} is empty.", id="direct_to_s3.E003"))
+    if not 0 < options.signed_url_expires <= 7 * 24 * 3600:
         errors.append(
             Error(
-                "UPLOAD_PURGE_AFTER must be at least 900 seconds: a failed or cancelled upload "
-                "stays listed at least as long as its ticket could still be used.",
+                f"{_key('SIGNED_URL_EXPIRES')} must be between 1 second and 7 days.",
+                id="direct_to_s3.E004",
+            )
+        )
+    for name in ("S3_CONNECT_TIMEOUT", "S3_READ_TIMEOUT", "S3_MAX_ATTEMPTS"):
+        if getattr(options, name.lower()) <= 0:
+            errors.append(Error(f"{_key(name)} must be at least 1.", id="direct_to_s3.E009"))
+    if options.purge_after < MAX_TICKET_SECONDS:
+        errors.append(
+            Error(
+                f"{_key('PURGE_AFTER')} must be at least 900 seconds: a failed or cancelled "
+                "upload stays listed at least as long as its ticket could still be used.",
                 id="direct_to_s3.E010",
+            )
+        )
+    return errors + check_storages()
+
+
+def check_storages() -> list[Error]:
+    """PUBLIC_STORAGE and PRIVATE_STORAGE: S3 storages, one bucket, two separate prefixes."""
+    found = {}
+    errors = []
+    for kind in visibility.VISIBILITIES:
+        alias = visibility.storage_alias(kind)
+        try:
+            found[kind] = s3.storage(alias)
+        except Exception as error:  # a missing alias, a wrong backend or bad options
+            errors.append(
+                Error(
+                    f"{_key(f'{kind.upper()}_STORAGE')} names STORAGES[{alias!r}], which is "
+                    f"not a usable S3 storage: {error}",
+                    hint="Add it to STORAGES with an S3 backend, e.g. "
+                    f"direct_to_s3.storages.{kind.capitalize()}MediaStorage.",
+                    id="direct_to_s3.E012",
+                )
+            )
+    if errors:
+        return errors
+    public, private = found[visibility.PUBLIC], found[visibility.PRIVATE]
+    if (public.bucket_name, public.endpoint_url) != (private.bucket_name, private.endpoint_url):
+        errors.append(
+            Error(
+                "The public and private storages must be the same bucket on the same endpoint "
+                f"(now {public.bucket_name!r} at {public.endpoint_url or 'AWS'} and "
+                f"{private.bucket_name!r} at {private.endpoint_url or 'AWS'}).",
+                hint="Give both STORAGES aliases the same bucket_name and endpoint_url; they "
+                "differ only in their location.",
+                id="direct_to_s3.E013",
+            )
+        )
+    prefixes = [visibility.prefix(kind) for kind in visibility.VISIBILITIES]
+    if (
+        "/" in prefixes
+        or prefixes[0].startswith(prefixes[1])
+        or prefixes[1].startswith(prefixes[0])
+        or any(p.startswith(INCOMING_PREFIX) or INCOMING_PREFIX.startswith(p) for p in prefixes)
+    ):
+        errors.append(
+            Error(
+                "The public and private storages need locations of their own (now "
+                f"{' and '.join(repr(p) for p in prefixes)}), neither inside the other nor "
+                f"in {INCOMING_PREFIX!r}: the bucket policy makes the public one readable.",
+                hint="E.g. location 'media' and 'private' (the storages' defaults).",
+                id="direct_to_s3.E014",
             )
         )
     return errors
@@ -70,7 +145,12 @@ def check_upload_settings(app_configs: Any = None, **kwargs: Any) -> list[Error]
 @register(Tags.security, deploy=True)
 def check_production_storage(app_configs: Any = None, **kwargs: Any) -> list[Warning]:
     warnings = []
-    if settings.AWS_ACCESS_KEY_ID == settings.LOCAL_S3_ACCESS_KEY:
+    try:
+        access_key = s3.storage(conf.app_settings().public_storage).access_key
+    except Exception:  # reported by check_storages
+        access_key = None
+    # The demo site's local-only key for its local S3 server.
+    if access_key and access_key == getattr(settings, "LOCAL_S3_ACCESS_KEY", None):
         warnings.append(
             Warning(
                 "The local development S3 credentials are in use.",
@@ -79,11 +159,13 @@ def check_production_storage(app_configs: Any = None, **kwargs: Any) -> list[War
                 id="direct_to_s3.W001",
             )
         )
-    if not settings.S3_CORS_ORIGINS:
+    if not conf.app_settings().cors_origins:
         warnings.append(
             Warning(
-                "S3_CORS_ORIGINS is empty: browsers will not be allowed to upload to the bucket.",
-                hint="Set it to the site's origin, e.g. https://uploads.example.com.",
+                f"{_key('CORS_ORIGINS')} is empty: browsers will not be allowed to upload to "
+                "the bucket.",
+                hint="Set it to the site's origin, e.g. https://uploads.example.com "
+                "(S3_CORS_ORIGINS in the demo site).",
                 id="direct_to_s3.W002",
             )
         )

@@ -1,4 +1,4 @@
-"""Object keys and filename sanitising (pure functions)."""
+"""Object keys and filename sanitising."""
 
 from __future__ import annotations
 
@@ -6,7 +6,8 @@ import re
 import unicodedata
 import uuid
 
-PREFIX_BY_VISIBILITY = {"public": "media", "private": "private"}
+from direct_to_s3 import visibility as visibilities
+
 # Where browsers POST small files. Complete copies the checked object from here to its served
 # key, which is never signed for a browser, so a reused ticket cannot change what is served.
 INCOMING_PREFIX = "incoming/"
@@ -57,8 +58,9 @@ def _clean(text: str) -> str:
 
 
 def object_key(*, visibility: str, upload_id: uuid.UUID, filename: str) -> str:
-    """`media/<uuid>/<name>` for public files, `private/<uuid>/<name>` for private ones."""
-    return f"{PREFIX_BY_VISIBILITY[visibility]}/{upload_id}/{safe_filename(filename)}"
+    """`<prefix><uuid>/<name>`: `media/…` for public files, `private/…` for private ones by
+    default (see visibility.py)."""
+    return f"{visibilities.prefix(visibility)}{upload_id}/{safe_filename(filename)}"
 
 
 def incoming_key(key: str) -> str:

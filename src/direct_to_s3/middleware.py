@@ -26,15 +26,14 @@ def _origin(url: str) -> str:
 
 def _signing_origins() -> list[str]:
     """Where the URLs boto3 signs for browsers point: uploads, parts, private downloads."""
-    bucket = settings.AWS_STORAGE_BUCKET_NAME
-    style = settings.AWS_S3_ADDRESSING_STYLE
-    endpoint = settings.AWS_S3_PUBLIC_ENDPOINT_URL
+    target = s3.bucket()
+    bucket, style, endpoint = target.name, target.addressing_style, target.browser_endpoint_url
     if endpoint:
         parts = urlsplit(endpoint)
         if style == "virtual":
             return [f"{parts.scheme}://{bucket}.{parts.netloc}", _origin(endpoint)]
         return [_origin(endpoint)]
-    region = settings.AWS_S3_REGION_NAME or "us-east-1"
+    region = target.region or "us-east-1"
     domain = "amazonaws.com.cn" if region.startswith("cn-") else "amazonaws.com"
     regional = f"s3.{region}.{domain}"
     if style == "path" or not _VIRTUAL_HOSTABLE.fullmatch(bucket):

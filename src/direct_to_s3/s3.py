@@ -1,9 +1,12 @@
 """Everything that talks to S3. The only module of ours that imports boto3.
 
-Two lazily built clients, reused for the life of the process (building one costs far more
-than signing with it): `client()` for calls the app server makes itself, and
-`signing_client()` for URLs handed to browsers, which may reach S3 under another address
-(`AWS_S3_PUBLIC_ENDPOINT_URL`). Signing is offline, so the second never opens a connection.
+Where the objects live comes from the project's STORAGES: the bucket, credentials, endpoint,
+region, addressing style and custom domain of the PUBLIC_STORAGE alias (`checks.py` makes sure
+the PRIVATE_STORAGE alias is the same bucket). Two lazily built clients, reused for the life
+of the process (building one costs far more than signing with it) and forgotten when those
+settings change: `client()` for calls the app server makes itself, and `signing_client()` for
+URLs handed to browsers, which may reach S3 under another address (the app setting
+BROWSER_ENDPOINT_URL). Signing is offline, so the second never opens a connection.
 """
 
 from __future__ import annotations
@@ -20,14 +23,13 @@ from urllib.parse import quote
 import boto3
 from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError
-from django.conf import settings
+from django.core.files.storage import storages
 from django.core.signals import setting_changed
 from django.dispatch import receiver
+from storages.backends.s3 import S3Storage
 
+from direct_to_s3.conf import app_settings
 from direct_to_s3.errors import StorageUnavailable
-from direct_to_s3.keys import INCOMING_PREFIX
-
-PUBLIC_PREFIXES = ("media/", "static/")
 
 
 @dataclass(frozen=True)
@@ -64,41 +66,87 @@ class ObjectGone(Exception):
     """The object that was checked is no longer there."""
 
 
-def _build_client(endpoint_url: str | None) -> Any:
-    config = Config(
-        signature_version="s3v4",
-        s3={"addressing_style": settings.AWS_S3_ADDRESSING_STYLE},
-        # Short and bounded: a request thread waiting on a hung S3 answers 503 soon instead
-        # of tying up a worker (attempts times timeouts is the worst case).
-        connect_timeout=settings.UPLOAD_S3_CONNECT_TIMEOUT,
-        read_timeout=settings.UPLOAD_S3_READ_TIMEOUT,
-        retries={"mode": "standard", "total_max_attempts": settings.UPLOAD_S3_MAX_ATTEMPTS},
+@dataclass(frozen=True)
+class Bucket:
+    """The bucket the app's objects live in and how the app server and browsers reach it."""
+
+    name: str
+    region: str | None
+    endpoint_url: str | None  # None: AWS itself
+    browser_endpoint_url: str | None
+    addressing_style: str | None
+    custom_domain: str | None  # public files only
+
+
+def storage(alias: str) -> S3Storage:
+    """The project's storage `alias`, which must be an S3 storage."""
+    found = storages[alias]
+    if not isinstance(found, S3Storage):
+        raise TypeError(f"STORAGES[{alias!r}] is not an S3 storage (storages.backends.s3).")
+    return found
+
+
+def bucket() -> Bucket:
+    """Read from the PUBLIC_STORAGE alias; building a storage never touches the network."""
+    public = storage(app_settings().public_storage)
+    return Bucket(
+        name=public.bucket_name,
+        region=public.region_name,
+        endpoint_url=public.endpoint_url,
+        browser_endpoint_url=app_settings().browser_endpoint_url or public.endpoint_url,
+        addressing_style=public.addressing_style,
+        custom_domain=public.custom_domain or None,
     )
-    return boto3.session.Session().client(
+
+
+def _build_client(endpoint_url: str | None) -> Any:
+    public = storage(app_settings().public_storage)
+    options = app_settings()
+    config = public.client_config.merge(
+        Config(
+            # POST policies must be signed with SigV4 (S3-compatible servers refuse V2).
+            signature_version="s3v4",
+            # Short and bounded: a request thread waiting on a hung S3 answers 503 soon
+            # instead of tying up a worker (attempts times timeouts is the worst case).
+            connect_timeout=options.s3_connect_timeout,
+            read_timeout=options.s3_read_timeout,
+            retries={"mode": "standard", "total_max_attempts": options.s3_max_attempts},
+        )
+    )
+    # The storage's own credentials; None for each lets boto3 use its chain (an IAM role).
+    session = boto3.session.Session(
+        aws_access_key_id=public.access_key or None,
+        aws_secret_access_key=public.secret_key or None,
+        aws_session_token=public.security_token or None,
+        profile_name=public.session_profile or None,
+    )
+    return session.client(
         "s3",
         endpoint_url=endpoint_url,
-        region_name=settings.AWS_S3_REGION_NAME,
-        aws_access_key_id=settings.AWS_ACCESS_KEY_ID,
-        aws_secret_access_key=settings.AWS_SECRET_ACCESS_KEY,
+        region_name=public.region_name,
+        use_ssl=public.use_ssl,
+        verify=public.verify,
         config=config,
     )
 
 
 @functools.cache
 def client() -> Any:
-    return _build_client(settings.AWS_S3_ENDPOINT_URL)
+    return _build_client(bucket().endpoint_url)
 
 
 @functools.cache
 def signing_client() -> Any:
-    if settings.AWS_S3_PUBLIC_ENDPOINT_URL == settings.AWS_S3_ENDPOINT_URL:
+    target = bucket()
+    if target.browser_endpoint_url == target.endpoint_url:
         return client()
-    return _build_client(settings.AWS_S3_PUBLIC_ENDPOINT_URL)
+    return _build_client(target.browser_endpoint_url)
 
 
 @receiver(setting_changed)
 def _forget_clients(*, setting: str, **kwargs: Any) -> None:
-    if setting.startswith(("AWS_", "UPLOAD_S3_")):
+    # django-storages falls back on AWS_* settings for options STORAGES leaves out.
+    if setting in {"STORAGES", "DIRECT_TO_S3"} or setting.startswith("AWS_"):
         client.cache_clear()
         signing_client.cache_clear()
         forget_reachability()
@@ -110,7 +158,7 @@ def forget_reachability() -> None:
 
 
 def _bucket() -> str:
-    return settings.AWS_STORAGE_BUCKET_NAME
+    return bucket().name
 
 
 def _error_code(error: ClientError) -> str:
@@ -228,14 +276,14 @@ def content_disposition(filename: str, disposition: str = "inline") -> str:
 def public_url(key: str) -> str:
     """The unsigned URL of a public object: CDN/custom domain, local endpoint, or AWS."""
     path = quote(key)
-    domain = settings.AWS_S3_CUSTOM_DOMAIN
-    if domain:
+    target = bucket()
+    if target.custom_domain:
+        domain = target.custom_domain
         base = domain if "://" in domain else f"https://{domain}"
         return f"{base.rstrip('/')}/{path}"
-    endpoint = settings.AWS_S3_PUBLIC_ENDPOINT_URL
-    if endpoint:
-        return f"{endpoint.rstrip('/')}/{_bucket()}/{path}"
-    return f"https://{_bucket()}.s3.{settings.AWS_S3_REGION_NAME}.amazonaws.com/{path}"
+    if target.browser_endpoint_url:
+        return f"{target.browser_endpoint_url.rstrip('/')}/{target.name}/{path}"
+    return f"https://{target.name}.s3.{target.region or 'us-east-1'}.amazonaws.com/{path}"
 
 
 # --- Server-side calls ------------------------------------------------------------------------
@@ -249,7 +297,7 @@ def ensure_reachable() -> None:
 
     Signing a POST is offline; without this a ticket would be issued that cannot be used.
     """
-    target = (settings.AWS_S3_ENDPOINT_URL, _bucket())
+    target = (bucket().endpoint_url, _bucket())
     now = time.monotonic()
     if now - _last_reachable.get(target, -REACHABILITY_TTL) < REACHABILITY_TTL:
         return
@@ -442,7 +490,8 @@ def abort_multipart(*, key: str, upload_id: str) -> None:
 # --- Bucket setup -----------------------------------------------------------------------------
 
 
-def public_read_policy(bucket: str) -> dict[str, Any]:
+def public_read_policy(bucket: str, prefixes: tuple[str, ...]) -> dict[str, Any]:
+    """Anyone may read objects under `prefixes` (each ending in `/`); nothing else."""
     return {
         "Version": "2012-10-17",
         "Statement": [
@@ -451,7 +500,7 @@ def public_read_policy(bucket: str) -> dict[str, Any]:
                 "Effect": "Allow",
                 "Principal": "*",
                 "Action": ["s3:GetObject"],
-                "Resource": [f"arn:aws:s3:::{bucket}/{prefix}*" for prefix in PUBLIC_PREFIXES],
+                "Resource": [f"arn:aws:s3:::{bucket}/{prefix}*" for prefix in prefixes],
             }
         ],
     }
@@ -482,8 +531,9 @@ def ensure_bucket() -> bool:
             if not _is_missing(error):
                 raise
         kwargs: dict[str, Any] = {"Bucket": _bucket()}
-        region = settings.AWS_S3_REGION_NAME
-        if region and region != "us-east-1" and not settings.AWS_S3_ENDPOINT_URL:
+        target = bucket()
+        region = target.region
+        if region and region != "us-east-1" and not target.endpoint_url:
             kwargs["CreateBucketConfiguration"] = {"LocationConstraint": region}
         try:
             s3.create_bucket(**kwargs)
@@ -512,14 +562,14 @@ def allow_public_bucket_policy() -> None:
                 raise
 
 
-def put_public_read_policy() -> None:
+def put_public_read_policy(prefixes: tuple[str, ...]) -> None:
     with _translate_outage():
         client().put_bucket_policy(
-            Bucket=_bucket(), Policy=json.dumps(public_read_policy(_bucket()))
+            Bucket=_bucket(), Policy=json.dumps(public_read_policy(_bucket(), prefixes))
         )
 
 
-def put_lifecycle_rules() -> None:
+def put_lifecycle_rules(*, incoming_prefix: str) -> None:
     """Let S3 itself abort multipart uploads nobody finished, and clear incoming, within a day."""
     with _translate_outage():
         client().put_bucket_lifecycle_configuration(
@@ -536,7 +586,7 @@ def put_lifecycle_rules() -> None:
                         # A backstop for `sweep_uploads`: nothing stays in the incoming area.
                         "ID": "expire-incoming-uploads",
                         "Status": "Enabled",
-                        "Filter": {"Prefix": INCOMING_PREFIX},
+                        "Filter": {"Prefix": incoming_prefix},
                         "Expiration": {"Days": 1},
                     },
                 ]

@@ -6,19 +6,18 @@ import uuid
 from dataclasses import dataclass
 from datetime import timedelta
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.utils import timezone
 
-from direct_to_s3 import limits, s3
+from direct_to_s3 import limits, s3, visibility
 from direct_to_s3.checks import MAX_TICKET_SECONDS
+from direct_to_s3.conf import app_settings
 from direct_to_s3.contract import MultipartTicket, SignedPart, Ticket
 from direct_to_s3.errors import InvalidUpload, UploadConflict, UploadNotFound
 from direct_to_s3.keys import (
     INCOMING_PREFIX,
-    PREFIX_BY_VISIBILITY,
     incoming_key,
     object_key,
     served_key,
@@ -30,7 +29,7 @@ from direct_to_s3.validation import PartRequest, UploadRequest, human_size
 
 
 def ticket_seconds() -> int:
-    return max(1, min(settings.UPLOAD_TICKET_EXPIRES, MAX_TICKET_SECONDS))
+    return max(1, min(app_settings().ticket_expires, MAX_TICKET_SECONDS))
 
 
 def upload_start(*, owner: AbstractBaseUser, request: UploadRequest) -> tuple[Upload, Ticket]:
@@ -42,7 +41,7 @@ def upload_start(*, owner: AbstractBaseUser, request: UploadRequest) -> tuple[Up
     signed one batch at a time by `upload_sign_parts`.
     """
     limits.check_rate(
-        scope="create", user_id=owner.pk, per_minute=settings.UPLOAD_CREATE_RATE_PER_MINUTE
+        scope="create", user_id=owner.pk, per_minute=app_settings().create_rate_per_minute
     )
     s3.ensure_reachable()
     upload_id = uuid.uuid4()
@@ -58,10 +57,10 @@ def upload_start(*, owner: AbstractBaseUser, request: UploadRequest) -> tuple[Up
         size=request.size,
         file_last_modified=request.last_modified,
     )
-    if request.size > settings.UPLOAD_MULTIPART_THRESHOLD:
+    if request.size > app_settings().multipart_threshold:
         upload.part_size = part_size_for(upload.size)
         upload.part_count = part_count_for(upload.size, upload.part_size)
-        upload.expires_at = timezone.now() + timedelta(seconds=settings.UPLOAD_PENDING_MAX_AGE)
+        upload.expires_at = timezone.now() + timedelta(seconds=app_settings().pending_max_age)
         _reserve(upload)
         return upload, _start_multipart(upload)
     expires_in = ticket_seconds()
@@ -155,7 +154,7 @@ def upload_sign_parts(*, upload: Upload, parts: list[PartRequest]) -> list[Signe
     """
     _require_pending_multipart(upload)
     limits.check_rate(
-        scope="sign", user_id=upload.owner_id, per_minute=settings.UPLOAD_SIGN_RATE_PER_MINUTE
+        scope="sign", user_id=upload.owner_id, per_minute=app_settings().sign_rate_per_minute
     )
     part_size, part_count = upload.part_plan()
     expires_in = ticket_seconds()
@@ -463,8 +462,8 @@ def reconcile_served_objects(*, grace: timedelta) -> Reconciliation:
     cutoff = timezone.now() - grace
     removed: list[str] = []
     seen: dict[str, s3.ListedObject] = {}
-    for prefix in PREFIX_BY_VISIBILITY.values():
-        for item in s3.list_objects(f"{prefix}/"):
+    for prefix in visibility.served_prefixes():
+        for item in s3.list_objects(prefix):
             seen[item.key] = item
     complete = {
         upload.key: upload
@@ -490,25 +489,20 @@ def reconcile_served_objects(*, grace: timedelta) -> Reconciliation:
 
 
 def upload_file_url(*, upload: Upload) -> str:
-    """Where the owner's browser fetches the file: public URL, or a short-lived signed one.
-
-    Types that can run script (HTML, SVG, XML) always go through a signed URL that forces a
-    download with a harmless type, never inline from the bucket's origin.
-    """
-    active = is_active_content(upload.content_type)
-    if upload.is_public and not active:
-        return s3.public_url(upload.key)
-    return s3.signed_get_url(
+    """Where the owner's browser fetches the file: public URL, or a short-lived signed one."""
+    return visibility.file_url(
         key=upload.key,
-        expires_in=settings.SIGNED_URL_EXPIRES,
+        visibility=upload.visibility,
+        content_type=upload.content_type,
         download_name=upload.original_name,
-        attachment=active,
     )
 
 
 def upload_public_url(*, upload: Upload) -> str | None:
     """The file's stable public URL; None when it opens only through the app (private, or a
     type that could run script from the bucket's origin)."""
-    if upload.is_public and not is_active_content(upload.content_type):
+    if visibility.is_served_publicly(
+        visibility=upload.visibility, content_type=upload.content_type
+    ):
         return s3.public_url(upload.key)
     return None

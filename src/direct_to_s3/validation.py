@@ -7,8 +7,7 @@ import binascii
 from dataclasses import dataclass
 from typing import Any
 
-from django.conf import settings
-
+from direct_to_s3.conf import app_settings
 from direct_to_s3.errors import InvalidUpload
 from direct_to_s3.keys import display_name
 from direct_to_s3.models import Upload
@@ -45,7 +44,7 @@ def human_size(size: int) -> str:
 
 
 def allowed_types_text() -> str:
-    return ", ".join(settings.UPLOAD_ALLOWED_CONTENT_TYPES)
+    return ", ".join(app_settings().allowed_content_types)
 
 
 def parse_upload_request(data: Any) -> UploadRequest:
@@ -163,7 +162,7 @@ def _content_type(value: Any) -> str:
             f"Allowed types: {allowed_types_text()}.",
             field="content_type",
         )
-    if content_type not in settings.UPLOAD_ALLOWED_CONTENT_TYPES:
+    if content_type not in app_settings().allowed_content_types:
         raise InvalidUpload(
             f"Files of type {content_type} are not allowed. Allowed types: {allowed_types_text()}.",
             field="content_type",
@@ -178,7 +177,7 @@ def _size(value: Any) -> int:
         raise InvalidUpload("The file size must be a whole number of bytes.", field="size")
     if value <= 0:
         raise InvalidUpload("This file is empty; there is nothing to upload.", field="size")
-    limit = settings.UPLOAD_MAX_SIZE
+    limit = app_settings().max_size
     if value > MAX_PLAUSIBLE_SIZE:
         raise InvalidUpload(
             f"This file is too big; the limit is {human_size(limit)}.", field="size"

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
@@ -10,6 +9,7 @@ from django.utils.html import format_html
 from django.views.decorators.http import require_GET, require_POST
 
 from direct_to_s3 import selectors, services
+from direct_to_s3.conf import app_settings
 from direct_to_s3.errors import InvalidUpload, UploadError, UploadNotFound
 from direct_to_s3.models import Upload
 from direct_to_s3.pagination import page_of
@@ -23,11 +23,12 @@ PAGE_SIZE = 50  # files per page of the list; older ones load on request
 @login_required
 @require_GET
 def index(request: HttpRequest) -> HttpResponse:
+    options = app_settings()
     context = {
-        "max_size": settings.UPLOAD_MAX_SIZE,
-        "multipart_threshold": settings.UPLOAD_MULTIPART_THRESHOLD,
-        "max_size_text": human_size(settings.UPLOAD_MAX_SIZE),
-        "allowed_types": settings.UPLOAD_ALLOWED_CONTENT_TYPES,
+        "max_size": options.max_size,
+        "multipart_threshold": options.multipart_threshold,
+        "max_size_text": human_size(options.max_size),
+        "allowed_types": options.allowed_content_types,
         "ticket_seconds": ticket_seconds(),
         **_list_context(request),
     }

@@ -8,6 +8,8 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
+from tests.conftest import bucket_name
+
 pytestmark = pytest.mark.django_db
 
 BENCH_URLS = pytest.mark.urls("devtools.urls")
@@ -31,7 +33,7 @@ def test_proxy_upload_saves_the_file_under_media(api: Client, moto_s3: Any, sett
         **settings.STORAGES,
         "public_media": {
             "BACKEND": "direct_to_s3.storages.PublicMediaStorage",
-            "OPTIONS": {"bucket_name": settings.AWS_STORAGE_BUCKET_NAME},
+            "OPTIONS": {"bucket_name": bucket_name()},
         },
     }
     upload = SimpleUploadedFile("clip.mp4", b"\x00\x00\x00\x18ftypisom" + b"x" * 100)
@@ -42,7 +44,7 @@ def test_proxy_upload_saves_the_file_under_media(api: Client, moto_s3: Any, sett
     key = response.json()["key"]
     assert key.startswith("media/bench/")
     assert key.endswith("/clip.mp4")
-    stored = moto_s3.get_object(Bucket=settings.AWS_STORAGE_BUCKET_NAME, Key=key)
+    stored = moto_s3.get_object(Bucket=bucket_name(), Key=key)
     assert stored["ContentLength"] == 112
 
 

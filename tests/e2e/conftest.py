@@ -29,6 +29,7 @@ from playwright.sync_api import (
     sync_playwright,
 )
 
+from tests.conftest import bucket_name
 from tests.e2e.helpers import App, log_in
 
 # Playwright's sync API runs an event loop in this thread; Django's ORM refuses to be called
@@ -180,7 +181,7 @@ def app(
     return App(
         url=live_server.url,
         s3_endpoint=seaweedfs.endpoint_url,
-        bucket=settings.AWS_STORAGE_BUCKET_NAME,
+        bucket=bucket_name(),
         s3=real_s3,
     )
 

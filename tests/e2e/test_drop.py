@@ -10,6 +10,7 @@ from typing import Any
 from playwright.sync_api import Page, Route, expect
 
 from direct_to_s3.models import Upload
+from tests.conftest import change_app_settings
 from tests.e2e.helpers import (
     MB,
     App,
@@ -31,7 +32,7 @@ def test_dropping_three_files_uploads_the_two_allowed_and_refuses_the_oversize_o
     alice_page: Page, app: App, settings: Any, tmp_path: Path, screenshots: Path
 ) -> None:
     page = alice_page
-    settings.UPLOAD_MAX_SIZE = 5 * MB
+    change_app_settings(settings, MAX_SIZE=5 * MB)
     page.reload()  # the page reads the limit when it is rendered
     expect(page.locator("[data-dropzone] .hint")).to_contain_text("Up to 5.0 MB each")
     png = write_file(tmp_path / "sunset.png", png_bytes(width=48, height=32))
@@ -119,7 +120,7 @@ def test_an_expired_upload_ticket_is_renewed_without_bothering_the_user(
     alice_page: Page, app: App, settings: Any, tmp_path: Path
 ) -> None:
     page = alice_page
-    settings.UPLOAD_TICKET_EXPIRES = 1
+    change_app_settings(settings, TICKET_EXPIRES=1)
     image = write_file(tmp_path / "late.png", png_bytes())
     requests = RequestLog(page)
     # The ticket expires while the browser waits.

@@ -7,6 +7,7 @@ from typing import Any
 
 from playwright.sync_api import Dialog, Page, expect
 
+from tests.conftest import change_app_settings
 from tests.e2e.helpers import (
     MB,
     App,
@@ -91,7 +92,7 @@ def test_status_changes_are_announced_to_screen_readers(
     alice_page: Page, app: App, settings: Any, tmp_path: Path
 ) -> None:
     page = alice_page
-    settings.UPLOAD_MAX_SIZE = 1 * MB
+    change_app_settings(settings, MAX_SIZE=1 * MB)
     page.reload()
     announcer = page.locator("[aria-live=polite][data-announcer]")
 

@@ -9,6 +9,7 @@ from typing import Any
 from playwright.sync_api import Page, Route, expect
 
 from direct_to_s3.models import Upload
+from tests.conftest import change_app_settings
 from tests.e2e.helpers import (
     MB,
     App,
@@ -107,7 +108,7 @@ def test_200_mb_upload_shows_progress_that_never_goes_back_and_completes(
     alice_page: Page, app: App, settings: Any, tmp_path: Path
 ) -> None:
     page = alice_page
-    settings.UPLOAD_MAX_SIZE = 300 * MB
+    change_app_settings(settings, MAX_SIZE=300 * MB)
     page.reload()
     # A zip's signature, then zeros: the app checks the first bytes against the declared type.
     big = sparse_file(tmp_path / "dataset.zip", 200 * MB, head=b"PK\x03\x04")
@@ -213,7 +214,7 @@ def test_a_part_whose_url_expired_is_signed_again_without_bothering_the_user(
     alice_page: Page, app: App, settings: Any, tmp_path: Path
 ) -> None:
     page = alice_page
-    settings.UPLOAD_TICKET_EXPIRES = 4
+    change_app_settings(settings, TICKET_EXPIRES=4)
     big = sparse_file(tmp_path / "footage.zip", 70 * MB, head=b"PK\x03\x04")
     requests = RequestLog(page)
     # Part 3's URL expires while the browser waits.

@@ -12,9 +12,10 @@ import pytest
 from django.core.cache import cache
 from playwright.sync_api import Page, Response, Route, expect
 
-from direct_to_s3 import limits
+from direct_to_s3 import conf, limits
 from direct_to_s3.errors import RateLimited
 from direct_to_s3.models import Upload
+from tests.conftest import change_app_settings
 from tests.e2e.helpers import (
     MB,
     App,
@@ -82,7 +83,7 @@ def spend_the_burst_first(settings: Any, user_id: int) -> Any:
                 limits.check_rate(
                     scope="create",
                     user_id=user_id,
-                    per_minute=settings.UPLOAD_CREATE_RATE_PER_MINUTE,
+                    per_minute=conf.app_settings().create_rate_per_minute,
                 )
             except RateLimited:
                 break
@@ -98,8 +99,9 @@ def test_a_dropped_folder_of_300_files_all_go_up_through_the_create_limit(
     alice_page: Page, app: App, settings: Any, user: Any, tmp_path: Path
 ) -> None:
     page = alice_page
-    settings.UPLOAD_CREATE_BURST = 100
-    settings.UPLOAD_CREATE_RATE_PER_MINUTE = 600  # 10 new uploads a second
+    change_app_settings(
+        settings, CREATE_BURST=100, CREATE_RATE_PER_MINUTE=600
+    )  # 10 new uploads a second
     # Another client of alice's (a CLI run, another tab) spends the whole burst the moment the
     # folder's first tickets are asked for: the limit answers 429, however slow this machine.
     page.route(f"{app.url}/api/uploads", spend_the_burst_first(settings, user.pk))
@@ -138,9 +140,8 @@ def test_rate_limited_part_signing_is_waited_out(
     alice_page: Page, app: App, settings: Any, user: Any, tmp_path: Path, screenshots: Path
 ) -> None:
     page = alice_page
-    settings.UPLOAD_SIGN_RATE_PER_MINUTE = 20  # a token every 3 s
-    settings.UPLOAD_SIGN_BURST = 1
-    settings.UPLOAD_MULTIPART_THRESHOLD = 1 * MB
+    change_app_settings(settings, SIGN_RATE_PER_MINUTE=20)  # a token every 3 s
+    change_app_settings(settings, SIGN_BURST=1, MULTIPART_THRESHOLD=1 * MB)
     big = sparse_file(tmp_path / "archive.zip", 10 * MB, head=b"PK\x03\x04")  # 2 parts
     signs = statuses_of(page, "POST", lambda url: url.endswith("/parts"))
     # Signing in another tab took the only token just now.

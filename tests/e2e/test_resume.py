@@ -8,6 +8,7 @@ from typing import Any
 from playwright.sync_api import Page, Request, expect
 
 from direct_to_s3.models import Upload
+from tests.conftest import change_app_settings
 from tests.e2e.helpers import MB, App, expect_done, queue_row, sparse_file, wait_for_progress
 from tests.e2e.test_progress import RECORD_PROGRESS, throttle_uploads
 
@@ -58,7 +59,7 @@ def test_1_gib_file_goes_up_in_parallel_parts_and_resumes_after_a_reload(
     alice_page: Page, app: App, settings: Any, tmp_path: Path
 ) -> None:
     page = alice_page
-    settings.UPLOAD_MAX_SIZE = 2048 * MB
+    change_app_settings(settings, MAX_SIZE=2048 * MB)
     page.reload()
     page.on("dialog", lambda dialog: dialog.accept())  # "leave the page?" while uploading
     big = sparse_file(tmp_path / "recording.zip", 1024 * MB, head=b"PK\x03\x04")

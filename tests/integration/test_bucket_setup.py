@@ -11,6 +11,8 @@ import pytest
 import requests
 from django.core.management import call_command
 
+from tests.conftest import bucket_name, change_storage_options, s3_endpoint_url
+
 APP_ORIGIN = "http://127.0.0.1:8000"
 
 
@@ -23,7 +25,7 @@ def setup_bucket(*origins: str) -> str:
 
 def preflight(settings: Any, origin: str) -> requests.Response:
     # The bucket root answers every preflight with "*"; object paths follow the CORS rules.
-    url = f"{settings.AWS_S3_ENDPOINT_URL}/{settings.AWS_STORAGE_BUCKET_NAME}/media/x/y.png"
+    url = f"{s3_endpoint_url()}/{bucket_name()}/media/x/y.png"
     return requests.options(
         url,
         headers={"Origin": origin, "Access-Control-Request-Method": "PUT"},
@@ -33,8 +35,8 @@ def preflight(settings: Any, origin: str) -> requests.Response:
 
 @pytest.fixture
 def fresh_bucket(real_s3: Any, settings: Any) -> str:
-    settings.AWS_STORAGE_BUCKET_NAME = f"setup-{uuid.uuid4().hex[:12]}"
-    return settings.AWS_STORAGE_BUCKET_NAME
+    change_storage_options(settings, bucket_name=f"setup-{uuid.uuid4().hex[:12]}")
+    return bucket_name()
 
 
 def test_creates_the_bucket(fresh_bucket: str, real_s3: Any) -> None:
@@ -85,7 +87,7 @@ def test_cors_does_not_allow_other_origins(fresh_bucket: str, settings: Any) -> 
 def test_unreachable_s3_is_a_clear_error(settings: Any) -> None:
     from django.core.management import CommandError
 
-    settings.AWS_S3_ENDPOINT_URL = "http://127.0.0.1:9"
+    change_storage_options(settings, endpoint_url="http://127.0.0.1:9")
 
     with pytest.raises(CommandError, match="Cannot reach S3"):
         setup_bucket(APP_ORIGIN)

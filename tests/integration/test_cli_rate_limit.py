@@ -11,6 +11,7 @@ import pytest
 from django.core.cache import cache
 
 from direct_to_s3.models import Upload
+from tests.conftest import change_app_settings
 from upload_client.client import UploadClient
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -32,8 +33,8 @@ def test_files_started_faster_than_the_create_limit_all_go_up(
     fresh_rate_buckets: None,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
-    settings.UPLOAD_CREATE_RATE_PER_MINUTE = 60  # one new upload a second
-    settings.UPLOAD_CREATE_BURST = 1
+    change_app_settings(settings, CREATE_RATE_PER_MINUTE=60)  # one new upload a second
+    change_app_settings(settings, CREATE_BURST=1)
     client = UploadClient(live_server.url)
     client.login("alice", "alice-password")
     paths = []

@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from direct_to_s3.models import Upload
-from tests.conftest import post_json
+from tests.conftest import bucket_name, change_storage_options, post_json
 from tests.integration.helpers import post_to_s3
 
 pytestmark = pytest.mark.django_db
@@ -21,7 +21,7 @@ SMALL = {"filename": "a.png", "content_type": "image/png", "size": len(PNG), "vi
 def test_s3_unreachable_when_creating_is_503_and_leaves_no_row(
     api: Any, real_s3: Any, settings: Any, size: int
 ) -> None:
-    settings.AWS_S3_ENDPOINT_URL = DEAD_ENDPOINT
+    change_storage_options(settings, endpoint_url=DEAD_ENDPOINT)
 
     response = post_json(api, "/api/uploads", {**SMALL, "size": size})
 
@@ -35,11 +35,11 @@ def test_s3_unreachable_at_complete_is_503_then_a_retry_completes(
 ) -> None:
     ticket = post_json(api, "/api/uploads", SMALL).json()
     post_to_s3(ticket["upload"], PNG)
-    settings.AWS_S3_ENDPOINT_URL = DEAD_ENDPOINT
+    change_storage_options(settings, endpoint_url=DEAD_ENDPOINT)
 
     during = post_json(api, f"/api/uploads/{ticket['id']}/complete")
     assert Upload.objects.get(id=ticket["id"]).status == Upload.Status.PENDING
-    settings.AWS_S3_ENDPOINT_URL = seaweedfs.endpoint_url
+    change_storage_options(settings, endpoint_url=seaweedfs.endpoint_url)
     after = post_json(api, f"/api/uploads/{ticket['id']}/complete")
 
     assert during.status_code == 503
@@ -60,7 +60,7 @@ def test_object_replaced_with_another_size_is_409_failed_and_deleted(
     api: Any, real_s3: Any, settings: Any
 ) -> None:
     ticket = post_json(api, "/api/uploads", SMALL).json()
-    bucket = settings.AWS_STORAGE_BUCKET_NAME
+    bucket = bucket_name()
     incoming = ticket["upload"]["fields"]["key"]
     real_s3.put_object(Bucket=bucket, Key=incoming, Body=PNG * 2, ContentType="image/png")
 
@@ -79,6 +79,6 @@ def test_html_posing_as_png_is_caught_on_real_s3(api: Any, real_s3: Any, setting
 
     response = post_json(api, f"/api/uploads/{ticket['id']}/complete")
 
-    bucket = settings.AWS_STORAGE_BUCKET_NAME
+    bucket = bucket_name()
     assert response.status_code == 409
     assert real_s3.list_objects_v2(Bucket=bucket, Prefix=ticket["key"]).get("KeyCount") == 0

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 import requests
 
-from tests.conftest import post_json
+from tests.conftest import bucket_name, change_app_settings, post_json, s3_endpoint_url
 from tests.integration.helpers import post_to_s3, s3_error_code
 
 pytestmark = pytest.mark.django_db
@@ -32,7 +32,7 @@ def ticket_for(api: Any, size: int = len(CONTENT), **changes: Any) -> dict[str, 
 
 
 def object_exists(real_s3: Any, settings: Any, key: str) -> bool:
-    listing = real_s3.list_objects_v2(Bucket=settings.AWS_STORAGE_BUCKET_NAME, Prefix=key)
+    listing = real_s3.list_objects_v2(Bucket=bucket_name(), Prefix=key)
     return listing.get("KeyCount", 0) > 0
 
 
@@ -93,7 +93,7 @@ def test_public_ticket_cannot_write_under_private(api: Any, real_s3: Any, settin
 
 
 def test_expired_ticket_is_refused(api: Any, real_s3: Any, settings: Any) -> None:
-    settings.UPLOAD_TICKET_EXPIRES = 1
+    change_app_settings(settings, TICKET_EXPIRES=1)
     ticket = ticket_for(api)
     time.sleep(2.5)
 
@@ -143,7 +143,7 @@ def test_a_completed_public_object_is_readable_without_a_signature(
     ).json()
     post_to_s3(upload["upload"], CONTENT)
     post_json(api, f"/api/uploads/{upload['id']}/complete")
-    bucket_url = f"{settings.AWS_S3_ENDPOINT_URL}/{settings.AWS_STORAGE_BUCKET_NAME}"
+    bucket_url = f"{s3_endpoint_url()}/{bucket_name()}"
 
     response = requests.get(f"{bucket_url}/{upload['key']}", timeout=10)
 
@@ -156,7 +156,7 @@ def test_a_public_upload_is_not_readable_where_the_browser_posted_it(
 ) -> None:
     ticket = ticket_for(api, visibility="public")
     post_to_s3(ticket, CONTENT)
-    bucket_url = f"{settings.AWS_S3_ENDPOINT_URL}/{settings.AWS_STORAGE_BUCKET_NAME}"
+    bucket_url = f"{s3_endpoint_url()}/{bucket_name()}"
 
     response = requests.get(f"{bucket_url}/{ticket['fields']['key']}", timeout=10)
 

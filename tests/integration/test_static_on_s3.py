@@ -12,6 +12,8 @@ from django.contrib.staticfiles import finders
 from django.core.management import call_command
 from django.test import Client
 
+from tests.conftest import bucket_name, s3_endpoint_url
+
 pytestmark = pytest.mark.django_db
 
 HASHED = re.compile(r"\.[0-9a-f]{12}\.(css|js)$")
@@ -24,21 +26,12 @@ def s3_static(real_s3: Any, settings: Any, tmp_path: Any) -> None:
         **settings.STORAGES,
         "staticfiles": {
             "BACKEND": "direct_to_s3.storages.StaticStorage",
-            "OPTIONS": {
-                "bucket_name": settings.AWS_STORAGE_BUCKET_NAME,
-                "endpoint_url": settings.AWS_S3_ENDPOINT_URL,
-                "access_key": settings.AWS_ACCESS_KEY_ID,
-                "secret_key": settings.AWS_SECRET_ACCESS_KEY,
-                "region_name": settings.AWS_S3_REGION_NAME,
-                "signature_version": "s3v4",
-                "addressing_style": "path",
-            },
+            # The same bucket as the media, as the demo site configures it.
+            "OPTIONS": settings.STORAGES["public_media"]["OPTIONS"],
         },
     }
     # The bucket lives for the whole session: collect once (seconds each), not for every test.
-    manifest = real_s3.list_objects_v2(
-        Bucket=settings.AWS_STORAGE_BUCKET_NAME, Prefix="static/staticfiles.json"
-    )
+    manifest = real_s3.list_objects_v2(Bucket=bucket_name(), Prefix="static/staticfiles.json")
     if not manifest.get("KeyCount"):
         call_command("collectstatic", "--noinput", verbosity=0)
 
@@ -55,7 +48,7 @@ def page_static_urls(user: Any) -> list[str]:
 
 
 def test_collectstatic_uploads_under_static(s3_static: None, real_s3: Any, settings: Any) -> None:
-    listing = real_s3.list_objects_v2(Bucket=settings.AWS_STORAGE_BUCKET_NAME, Prefix="static/")
+    listing = real_s3.list_objects_v2(Bucket=bucket_name(), Prefix="static/")
 
     keys = {item["Key"] for item in listing.get("Contents", [])}
     assert {
@@ -73,7 +66,7 @@ def test_page_references_static_files_that_s3_serves(
     urls = page_static_urls(user)
 
     for url in urls:
-        assert url.startswith(settings.AWS_S3_ENDPOINT_URL)
+        assert url.startswith(s3_endpoint_url())
         response = requests.get(url, timeout=10)
         assert response.status_code == 200, url
 
@@ -98,9 +91,7 @@ def test_a_hashed_file_holds_the_source_bytes(s3_static: None, user: Any, settin
 
 
 def test_the_manifest_is_revalidated_not_cached(s3_static: None, real_s3: Any, settings) -> None:
-    head = real_s3.head_object(
-        Bucket=settings.AWS_STORAGE_BUCKET_NAME, Key="static/staticfiles.json"
-    )
+    head = real_s3.head_object(Bucket=bucket_name(), Key="static/staticfiles.json")
 
     assert head["CacheControl"] == "no-cache"
 
@@ -109,9 +100,9 @@ def test_collectstatic_runs_again_on_every_deploy(
     s3_static: None, real_s3: Any, settings: Any
 ) -> None:
     def manifest() -> bytes:
-        return real_s3.get_object(
-            Bucket=settings.AWS_STORAGE_BUCKET_NAME, Key="static/staticfiles.json"
-        )["Body"].read()
+        return real_s3.get_object(Bucket=bucket_name(), Key="static/staticfiles.json")[
+            "Body"
+        ].read()
 
     before = manifest()
 

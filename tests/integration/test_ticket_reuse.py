@@ -17,7 +17,7 @@ from django.core.management import call_command
 
 from direct_to_s3 import s3, services
 from direct_to_s3.models import Upload
-from tests.conftest import post_json
+from tests.conftest import bucket_name, post_json, s3_endpoint_url
 from tests.integration.helpers import post_to_s3
 
 pytestmark = pytest.mark.django_db
@@ -53,7 +53,7 @@ def complete(api: Any, upload: dict[str, Any]) -> Any:
 def served(real_s3: Any, settings: Any, key: str) -> tuple[bytes, dict[str, str]] | None:
     """The bytes and headers S3 holds at `key`, or None."""
     try:
-        response = real_s3.get_object(Bucket=settings.AWS_STORAGE_BUCKET_NAME, Key=key)
+        response = real_s3.get_object(Bucket=bucket_name(), Key=key)
     except real_s3.exceptions.NoSuchKey:
         return None
     headers = response["ResponseMetadata"]["HTTPHeaders"]
@@ -62,7 +62,7 @@ def served(real_s3: Any, settings: Any, key: str) -> tuple[bytes, dict[str, str]
 
 def keys_of(real_s3: Any, settings: Any, upload: dict[str, Any]) -> list[str]:
     """Every object the bucket holds for this upload, incoming or served."""
-    bucket = settings.AWS_STORAGE_BUCKET_NAME
+    bucket = bucket_name()
     found = []
     for key in (upload["key"], upload["upload"]["fields"]["key"]):
         listing = real_s3.list_objects_v2(Bucket=bucket, Prefix=key)
@@ -77,7 +77,7 @@ def sweep() -> str:
 
 
 def anonymous_get(settings: Any, key: str) -> int:
-    bucket_url = f"{settings.AWS_S3_ENDPOINT_URL}/{settings.AWS_STORAGE_BUCKET_NAME}"
+    bucket_url = f"{s3_endpoint_url()}/{bucket_name()}"
     return requests.get(f"{bucket_url}/{key}", timeout=10).status_code
 
 
@@ -233,7 +233,7 @@ def test_an_object_with_headers_the_ticket_did_not_pin_is_refused(
 def test_reconcile_removes_objects_no_upload_accounts_for(
     api: Any, real_s3: Any, settings: Any
 ) -> None:
-    bucket = settings.AWS_STORAGE_BUCKET_NAME
+    bucket = bucket_name()
     orphan = "media/00000000-0000-0000-0000-000000000000/orphan.png"
     real_s3.put_object(Bucket=bucket, Key=orphan, Body=PNG, ContentType="image/png")
     upload = start(api, "private")
@@ -254,7 +254,7 @@ def test_reconcile_reports_an_upload_whose_object_changed_since_it_was_verified(
     post_to_s3(upload["upload"], PNG)
     complete(api, upload)
     real_s3.put_object(
-        Bucket=settings.AWS_STORAGE_BUCKET_NAME,
+        Bucket=bucket_name(),
         Key=upload["key"],
         Body=HTML,
         ContentType="image/png",

@@ -8,7 +8,7 @@ import pytest
 import requests
 
 from direct_to_s3.models import Upload
-from tests.conftest import post_json
+from tests.conftest import bucket_name, post_json, s3_endpoint_url
 from tests.integration.helpers import post_to_s3
 
 pytestmark = pytest.mark.django_db
@@ -78,9 +78,7 @@ def test_private_object_is_refused_without_a_signature(
     )
     post_to_s3(ticket["upload"], b"hello")
     post_json(api, f"/api/uploads/{ticket['id']}/complete")
-    unsigned_url = (
-        f"{settings.AWS_S3_ENDPOINT_URL}/{settings.AWS_STORAGE_BUCKET_NAME}/{ticket['key']}"
-    )
+    unsigned_url = f"{s3_endpoint_url()}/{bucket_name()}/{ticket['key']}"
 
     response = requests.get(unsigned_url, timeout=10)
 

@@ -14,6 +14,7 @@ from django.db import connection
 
 from direct_to_s3 import s3, services
 from direct_to_s3.models import Upload
+from tests.conftest import bucket_name
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -30,7 +31,7 @@ def test_simultaneous_completions_both_answer_complete_with_one_object(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     upload = make_upload(user, status=Upload.Status.PENDING, size=len(PNG))
-    bucket = settings.AWS_STORAGE_BUCKET_NAME
+    bucket = bucket_name()
     moto_s3.put_object(
         Bucket=bucket,
         Key=upload.incoming_key,

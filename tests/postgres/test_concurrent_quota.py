@@ -15,6 +15,7 @@ from direct_to_s3 import services
 from direct_to_s3.errors import QuotaExceeded
 from direct_to_s3.models import Upload
 from direct_to_s3.validation import UploadRequest
+from tests.conftest import change_app_settings
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -24,8 +25,7 @@ GiB = 1024**3
 def test_parallel_starts_cannot_pass_the_pending_quota_together(
     on_postgres: None, user: Any, moto_s3: Any, settings: Any
 ) -> None:
-    settings.UPLOAD_QUOTA_PENDING_BYTES = 50 * GiB
-    settings.UPLOAD_CREATE_RATE_PER_MINUTE = 0
+    change_app_settings(settings, QUOTA_PENDING_BYTES=50 * GiB, CREATE_RATE_PER_MINUTE=0)
     request = UploadRequest(
         filename="big.mp4", content_type="video/mp4", size=10 * GiB, visibility="private"
     )

@@ -6,7 +6,7 @@ import pytest
 from django.test import Client
 
 from direct_to_s3.models import Upload
-from tests.conftest import post_json
+from tests.conftest import change_app_settings, post_json
 
 pytestmark = pytest.mark.django_db
 
@@ -97,7 +97,7 @@ def test_bad_input_gets_400_naming_the_field(
 
 
 def test_size_limit_message_states_both_sizes(api: Client, moto_s3: Any, settings: Any) -> None:
-    settings.UPLOAD_MAX_SIZE = 10 * 1024**2
+    change_app_settings(settings, MAX_SIZE=10 * 1024**2)
 
     response = create(api, size=11 * 1024**2)
 
@@ -107,7 +107,7 @@ def test_size_limit_message_states_both_sizes(api: Client, moto_s3: Any, setting
 def test_size_limit_message_gives_exact_bytes_when_rounding_hides_the_difference(
     api: Client, moto_s3: Any, settings: Any
 ) -> None:
-    settings.UPLOAD_MAX_SIZE = 5 * 1024**2
+    change_app_settings(settings, MAX_SIZE=5 * 1024**2)
 
     response = create(api, size=5 * 1024**2 + 1)
 

@@ -11,6 +11,7 @@ import pytest
 from django.test import Client
 
 from direct_to_s3.models import Upload
+from tests.conftest import change_app_settings
 
 pytestmark = pytest.mark.django_db
 
@@ -36,7 +37,7 @@ def pending(user: Any, moto_s3: Any, settings: Any) -> Upload:
     from direct_to_s3 import services
     from direct_to_s3.validation import UploadRequest
 
-    settings.UPLOAD_MULTIPART_THRESHOLD = 1
+    change_app_settings(settings, MULTIPART_THRESHOLD=1)
     request = UploadRequest(
         filename="film.mp4", content_type="video/mp4", size=20 * MiB, visibility="private"
     )

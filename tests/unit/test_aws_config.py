@@ -13,6 +13,7 @@ from django.core.management import CommandError, call_command
 
 from direct_to_s3 import s3
 from direct_to_s3.management.commands.aws_config import app_policy, setup_policy
+from tests.conftest import bucket_name, change_app_settings, change_storage_options
 
 S3_MODULE = Path(s3.__file__)
 # Every S3 operation the app performs and the IAM action AWS checks for it.
@@ -140,16 +141,16 @@ def test_the_setup_policy_configures_the_bucket_and_writes_static_only() -> None
 
 
 def test_prints_one_document_as_plain_json_for_the_configured_bucket(settings) -> None:
-    settings.AWS_STORAGE_BUCKET_NAME = "prod-uploads"
+    change_storage_options(settings, bucket_name="prod-uploads")
 
     printed = json.loads(run("app-policy"))
 
     assert printed == app_policy("prod-uploads")
 
 
-def test_bucket_policy_is_the_one_s3_setup_writes(settings) -> None:
+def test_bucket_policy_is_the_one_s3_setup_writes() -> None:
     assert json.loads(run("bucket-policy")) == s3.public_read_policy(
-        settings.AWS_STORAGE_BUCKET_NAME
+        bucket_name(), ("media/", "static/")
     )
 
 
@@ -160,13 +161,13 @@ def test_cors_uses_the_given_origins() -> None:
 
 
 def test_cors_defaults_to_s3_cors_origins(settings) -> None:
-    settings.S3_CORS_ORIGINS = ["https://a.example.com"]
+    change_app_settings(settings, CORS_ORIGINS=["https://a.example.com"])
 
     assert json.loads(run("cors"))["CORSRules"][0]["AllowedOrigins"] == ["https://a.example.com"]
 
 
 def test_cors_needs_an_origin(settings) -> None:
-    settings.S3_CORS_ORIGINS = []
+    change_app_settings(settings, CORS_ORIGINS=[])
 
     with pytest.raises(CommandError, match="No origins"):
         run("cors")

@@ -10,6 +10,7 @@ from django.core.management import call_command
 from django.core.management.base import SystemCheckError
 
 from direct_to_s3.checks import check_shared_cache, check_upload_settings
+from tests.conftest import change_app_settings
 
 TIB = 1024**4
 GIB = 1024**3
@@ -32,13 +33,13 @@ def test_the_default_upload_settings_pass() -> None:
 
 
 def test_a_max_size_above_5_tib_is_an_error(settings: Any) -> None:
-    settings.UPLOAD_MAX_SIZE = 5 * TIB + 1
+    change_app_settings(settings, MAX_SIZE=5 * TIB + 1)
 
     assert ids(check_upload_settings()) == ["direct_to_s3.E005"]
 
 
 def test_a_max_size_of_exactly_5_tib_passes(settings: Any) -> None:
-    settings.UPLOAD_MAX_SIZE = 5 * TIB
+    change_app_settings(settings, MAX_SIZE=5 * TIB)
 
     assert check_upload_settings() == []
 
@@ -47,19 +48,19 @@ def test_a_max_size_of_exactly_5_tib_passes(settings: Any) -> None:
 def test_a_multipart_threshold_outside_1_byte_to_5_gib_is_an_error(
     settings: Any, threshold: int
 ) -> None:
-    settings.UPLOAD_MULTIPART_THRESHOLD = threshold
+    change_app_settings(settings, MULTIPART_THRESHOLD=threshold)
 
     assert ids(check_upload_settings()) == ["direct_to_s3.E006"]
 
 
 def test_a_multipart_threshold_of_exactly_5_gib_passes(settings: Any) -> None:
-    settings.UPLOAD_MULTIPART_THRESHOLD = 5 * GIB
+    change_app_settings(settings, MULTIPART_THRESHOLD=5 * GIB)
 
     assert check_upload_settings() == []
 
 
 def test_check_command_refuses_a_max_size_s3_cannot_store(settings: Any) -> None:
-    settings.UPLOAD_MAX_SIZE = 6 * TIB
+    change_app_settings(settings, MAX_SIZE=6 * TIB)
 
     with pytest.raises(SystemCheckError, match=r"direct_to_s3\.E005"):
         call_command("check")
@@ -106,6 +107,6 @@ def test_an_s3_timeout_or_attempts_of_zero_is_an_error(settings: Any, name: str)
 
 
 def test_purging_rows_before_their_ticket_could_expire_is_an_error(settings: Any) -> None:
-    settings.UPLOAD_PURGE_AFTER = 60
+    change_app_settings(settings, PURGE_AFTER=60)
 
     assert "direct_to_s3.E010" in ids(check_upload_settings())

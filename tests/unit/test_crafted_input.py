@@ -8,7 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
 from direct_to_s3.models import Upload
-from tests.conftest import post_json
+from tests.conftest import change_app_settings, post_json
 
 pytestmark = pytest.mark.django_db
 
@@ -17,7 +17,7 @@ SMALL = {"filename": "a.png", "content_type": "image/png", "size": 10, "visibili
 
 @pytest.fixture
 def multipart_id(api: Client, moto_s3: Any, settings: Any) -> str:
-    settings.UPLOAD_MULTIPART_THRESHOLD = 5
+    change_app_settings(settings, MULTIPART_THRESHOLD=5)
     return post_json(api, "/api/uploads", {**SMALL, "size": 100}).json()["id"]
 
 

@@ -10,6 +10,7 @@ from django.test import Client
 
 from direct_to_s3 import s3
 from direct_to_s3.middleware import content_security_policy, s3_browser_origins
+from tests.conftest import change_app_settings, change_storage_options
 
 pytestmark = pytest.mark.django_db
 
@@ -24,7 +25,7 @@ def origin(url: str) -> str:
 def signed_origins() -> set[str]:
     """Origins of what boto3 really signs for browsers with the app's client, and public links."""
     signer = s3.signing_client()
-    bucket = s3.settings.AWS_STORAGE_BUCKET_NAME
+    bucket = s3.bucket().name
     urls = [
         signer.generate_presigned_post(Bucket=bucket, Key="media/x", ExpiresIn=60)["url"],
         signer.generate_presigned_url(
@@ -40,7 +41,18 @@ def signed_origins() -> set[str]:
     return {origin(url) for url in urls}
 
 
+# The demo site's environment variables, and where its settings put each.
+STORAGE_OPTIONS = {
+    "AWS_STORAGE_BUCKET_NAME": "bucket_name",
+    "AWS_S3_ENDPOINT_URL": "endpoint_url",
+    "AWS_S3_CUSTOM_DOMAIN": "custom_domain",
+    "AWS_S3_REGION_NAME": "region_name",
+    "AWS_S3_ADDRESSING_STYLE": "addressing_style",
+}
+
+
 def configure(settings: Any, **values: Any) -> None:
+    """Configure the storages and the app as the demo site does from these variables."""
     defaults = {
         "AWS_STORAGE_BUCKET_NAME": "uploads-prod",
         "AWS_S3_ENDPOINT_URL": None,
@@ -49,8 +61,11 @@ def configure(settings: Any, **values: Any) -> None:
         "AWS_S3_REGION_NAME": "us-east-1",
         "AWS_S3_ADDRESSING_STYLE": "auto",
     }
-    for name, value in {**defaults, **values}.items():
-        setattr(settings, name, value)
+    values = {**defaults, **values}
+    change_storage_options(
+        settings, **{option: values[name] for name, option in STORAGE_OPTIONS.items()}
+    )
+    change_app_settings(settings, BROWSER_ENDPOINT_URL=values["AWS_S3_PUBLIC_ENDPOINT_URL"])
 
 
 @pytest.fixture
@@ -58,8 +73,7 @@ def no_credentials(settings: Any, monkeypatch: pytest.MonkeyPatch) -> None:
     """Production without any AWS credentials anywhere (and no instance metadata to ask)."""
     monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
     settings.DEBUG = False
-    settings.AWS_ACCESS_KEY_ID = None
-    settings.AWS_SECRET_ACCESS_KEY = None
+    change_storage_options(settings, access_key=None, secret_key=None)
 
 
 @pytest.mark.parametrize(
@@ -137,7 +151,7 @@ def test_the_policy_follows_changed_settings(settings: Any) -> None:
     configure(settings)
     before = content_security_policy()
 
-    settings.AWS_S3_CUSTOM_DOMAIN = "cdn.example.com"
+    change_storage_options(settings, custom_domain="cdn.example.com")
 
     assert "https://cdn.example.com" not in before
     assert "https://cdn.example.com" in content_security_policy()

@@ -10,6 +10,8 @@ from hypothesis import HealthCheck, Phase, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
+from tests.conftest import change_app_settings
+
 pytestmark = pytest.mark.django_db
 
 REQUESTS = 10_000
@@ -133,10 +135,13 @@ def start_upload(person: Any, size: int) -> str:
 
 @pytest.fixture
 def targets(api: Client, moto_s3: Any, settings: Any, user: Any, other_user: Any) -> dict[str, str]:
-    settings.UPLOAD_CREATE_RATE_PER_MINUTE = 0
-    settings.UPLOAD_SIGN_RATE_PER_MINUTE = 0
-    settings.UPLOAD_QUOTA_PENDING_COUNT = 10**9
-    settings.UPLOAD_MULTIPART_THRESHOLD = 1000
+    change_app_settings(
+        settings,
+        CREATE_RATE_PER_MINUTE=0,
+        SIGN_RATE_PER_MINUTE=0,
+        QUOTA_PENDING_COUNT=10**9,
+        MULTIPART_THRESHOLD=1000,
+    )
     settings.DATA_UPLOAD_MAX_MEMORY_SIZE = BODY_LIMIT
     return {
         **{target: start_upload(user, size) for target, size in OWN_SIZES.items()},

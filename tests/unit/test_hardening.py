@@ -8,7 +8,7 @@ from django.core.cache import cache
 from django.test import Client
 
 from direct_to_s3.models import Upload
-from tests.conftest import post_json, store_as_browser
+from tests.conftest import change_app_settings, change_storage_options, post_json, store_as_browser
 
 pytestmark = pytest.mark.django_db
 
@@ -23,8 +23,7 @@ def _fresh_rate_counters() -> None:
 def test_creating_too_fast_gets_429_with_retry_after(
     api: Client, moto_s3: Any, settings: Any
 ) -> None:
-    settings.UPLOAD_CREATE_RATE_PER_MINUTE = 3
-    settings.UPLOAD_CREATE_BURST = 3
+    change_app_settings(settings, CREATE_RATE_PER_MINUTE=3, CREATE_BURST=3)
     answers = [post_json(api, "/api/uploads", SMALL) for _ in range(4)]
 
     assert [answer.status_code for answer in answers] == [201, 201, 201, 429]
@@ -34,8 +33,7 @@ def test_creating_too_fast_gets_429_with_retry_after(
 
 
 def test_rate_limit_is_per_user(api: Client, moto_s3: Any, settings: Any, other_user: Any) -> None:
-    settings.UPLOAD_CREATE_RATE_PER_MINUTE = 1
-    settings.UPLOAD_CREATE_BURST = 1
+    change_app_settings(settings, CREATE_RATE_PER_MINUTE=1, CREATE_BURST=1)
     post_json(api, "/api/uploads", SMALL)
     other = Client()
     other.force_login(other_user)
@@ -46,9 +44,7 @@ def test_rate_limit_is_per_user(api: Client, moto_s3: Any, settings: Any, other_
 
 
 def test_signing_parts_too_fast_gets_429(api: Client, moto_s3: Any, settings: Any) -> None:
-    settings.UPLOAD_MULTIPART_THRESHOLD = 5
-    settings.UPLOAD_SIGN_RATE_PER_MINUTE = 2
-    settings.UPLOAD_SIGN_BURST = 2
+    change_app_settings(settings, MULTIPART_THRESHOLD=5, SIGN_RATE_PER_MINUTE=2, SIGN_BURST=2)
     big = post_json(api, "/api/uploads", {**SMALL, "size": 100}).json()
     url = f"/api/uploads/{big['id']}/parts"
 
@@ -61,7 +57,7 @@ def test_signing_parts_too_fast_gets_429(api: Client, moto_s3: Any, settings: An
 def test_stored_bytes_quota_refuses_before_signing(
     api: Client, moto_s3: Any, settings: Any, user: Any, make_upload: Any
 ) -> None:
-    settings.UPLOAD_QUOTA_BYTES = 100
+    change_app_settings(settings, QUOTA_BYTES=100)
     make_upload(user, size=95)
 
     response = post_json(api, "/api/uploads", SMALL)
@@ -74,7 +70,7 @@ def test_stored_bytes_quota_refuses_before_signing(
 def test_pending_bytes_quota(
     api: Client, moto_s3: Any, settings: Any, user: Any, make_upload: Any
 ) -> None:
-    settings.UPLOAD_QUOTA_PENDING_BYTES = 15
+    change_app_settings(settings, QUOTA_PENDING_BYTES=15)
     make_upload(user, size=10, status=Upload.Status.PENDING)
 
     response = post_json(api, "/api/uploads", SMALL)
@@ -86,7 +82,7 @@ def test_pending_bytes_quota(
 def test_pending_count_quota(
     api: Client, moto_s3: Any, settings: Any, user: Any, make_upload: Any
 ) -> None:
-    settings.UPLOAD_QUOTA_PENDING_COUNT = 1
+    change_app_settings(settings, QUOTA_PENDING_COUNT=1)
     make_upload(user, status=Upload.Status.PENDING)
 
     response = post_json(api, "/api/uploads", SMALL)
@@ -125,7 +121,7 @@ def test_private_uploads_stay_out_of_shared_caches(api: Client, moto_s3: Any) ->
 def test_script_capable_uploads_are_stored_as_attachments(
     api: Client, moto_s3: Any, settings: Any
 ) -> None:
-    settings.UPLOAD_ALLOWED_CONTENT_TYPES = ["image/svg+xml"]
+    change_app_settings(settings, ALLOWED_CONTENT_TYPES=["image/svg+xml"])
     payload = {**SMALL, "filename": "logo.svg", "content_type": "image/svg+xml"}
 
     fields = post_json(api, "/api/uploads", payload).json()["upload"]["fields"]
@@ -162,8 +158,7 @@ def test_pages_send_security_headers(user: Any) -> None:
 
 
 def test_csp_allows_the_local_s3_origin(user: Any, settings: Any) -> None:
-    settings.AWS_S3_ENDPOINT_URL = "http://127.0.0.1:8333"
-    settings.AWS_S3_PUBLIC_ENDPOINT_URL = "http://127.0.0.1:8333"
+    change_storage_options(settings, endpoint_url="http://127.0.0.1:8333")
     client = Client()
     client.force_login(user)
 

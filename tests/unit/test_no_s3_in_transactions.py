@@ -15,7 +15,7 @@ import pytest
 from django.db import connection
 from django.test import Client
 
-from direct_to_s3 import s3, services
+from direct_to_s3 import conf, s3, services
 from tests.conftest import post_json, store_as_browser
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -46,7 +46,7 @@ def test_starting_uploads_calls_s3_outside_transactions(
     api: Client, s3_calls: list[tuple[str, bool]], settings: Any
 ) -> None:
     post_json(api, "/api/uploads", SMALL)
-    post_json(api, "/api/uploads", {**SMALL, "size": settings.UPLOAD_MULTIPART_THRESHOLD + 1})
+    post_json(api, "/api/uploads", {**SMALL, "size": conf.app_settings().multipart_threshold + 1})
 
     assert {"HeadBucket", "CreateMultipartUpload"} <= {name for name, _ in s3_calls}
     assert inside_transactions(s3_calls) == []
@@ -83,7 +83,7 @@ def test_cancel_and_delete_call_s3_outside_transactions(
 ) -> None:
     small = post_json(api, "/api/uploads", SMALL).json()
     big = post_json(
-        api, "/api/uploads", {**SMALL, "size": settings.UPLOAD_MULTIPART_THRESHOLD + 1}
+        api, "/api/uploads", {**SMALL, "size": conf.app_settings().multipart_threshold + 1}
     ).json()
 
     post_json(api, f"/api/uploads/{small['id']}/cancel")

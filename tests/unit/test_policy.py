@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import post_json
+from tests.conftest import change_app_settings, post_json
 
 pytestmark = pytest.mark.django_db
 
@@ -71,7 +71,7 @@ def test_policy_asks_for_a_201_answer(api: Any, moto_s3: Any) -> None:
 
 
 def test_policy_expires_within_fifteen_minutes(api: Any, moto_s3: Any, settings: Any) -> None:
-    settings.UPLOAD_TICKET_EXPIRES = 24 * 3600  # a misconfiguration is still capped
+    change_app_settings(settings, TICKET_EXPIRES=24 * 3600)  # a misconfiguration is still capped
 
     ticket = create(api)
     expiration = datetime.fromisoformat(policy_of(ticket)["expiration"].replace("Z", "+00:00"))

@@ -11,6 +11,7 @@ from django.core.cache import cache
 from direct_to_s3 import limits, ratelimit
 from direct_to_s3.errors import RateLimited
 from direct_to_s3.ratelimit import Rate, acquire
+from tests.conftest import change_app_settings
 
 KEY = "test:bucket"
 ONE_A_SECOND = Rate(per_minute=60, burst=5)
@@ -146,7 +147,7 @@ def test_concurrent_takers_never_get_more_than_the_burst(clock: Clock) -> None:
 
 
 def test_check_rate_takes_the_burst_from_the_scope_setting(settings: Any) -> None:
-    settings.UPLOAD_CREATE_BURST = 3
+    change_app_settings(settings, CREATE_BURST=3)
     for _ in range(3):
         limits.check_rate(scope="create", user_id=1, per_minute=60)
 

@@ -6,6 +6,8 @@ from urllib.parse import parse_qs, urlparse
 import pytest
 from django.test import Client
 
+from tests.conftest import change_app_settings, change_storage_options
+
 pytestmark = pytest.mark.django_db
 
 
@@ -27,7 +29,7 @@ def test_public_file_redirects_to_its_public_url(user: Any, make_upload: Any) ->
 def test_public_file_uses_the_custom_domain_when_set(
     user: Any, make_upload: Any, settings: Any
 ) -> None:
-    settings.AWS_S3_CUSTOM_DOMAIN = "cdn.example.com"
+    change_storage_options(settings, custom_domain="cdn.example.com", aliases=("public_media",))
     upload = make_upload(user, visibility="public")
 
     response = logged_in(user).get(f"/files/{upload.id}")
@@ -38,8 +40,9 @@ def test_public_file_uses_the_custom_domain_when_set(
 def test_private_file_redirects_to_a_short_lived_signed_url(
     user: Any, make_upload: Any, settings: Any
 ) -> None:
-    settings.SIGNED_URL_EXPIRES = 120
-    settings.AWS_S3_CUSTOM_DOMAIN = "cdn.example.com"  # never used for private files
+    change_app_settings(settings, SIGNED_URL_EXPIRES=120)
+    # The public storage's domain; never used for private files.
+    change_storage_options(settings, custom_domain="cdn.example.com", aliases=("public_media",))
     upload = make_upload(user, visibility="private", original_name="Tax 2026.pdf")
 
     response = logged_in(user).get(f"/files/{upload.id}")

@@ -16,9 +16,9 @@ from django.core.management import call_command
 from django.test import Client
 from django.utils import timezone
 
-from direct_to_s3 import s3
+from direct_to_s3 import conf, s3
 from direct_to_s3.models import Upload
-from tests.conftest import post_json
+from tests.conftest import change_app_settings, change_storage_options, post_json
 
 pytestmark = pytest.mark.django_db
 
@@ -56,9 +56,8 @@ def test_a_hung_s3_at_complete_is_a_503_within_the_configured_timeouts(
     api: Client, user: Any, make_upload: Any, settings: Any, hung_s3: str
 ) -> None:
     upload = make_upload(user, status=Upload.Status.PENDING, size=64)
-    settings.AWS_S3_ENDPOINT_URL = hung_s3
-    settings.UPLOAD_S3_READ_TIMEOUT = 1
-    settings.UPLOAD_S3_MAX_ATTEMPTS = 2
+    change_storage_options(settings, endpoint_url=hung_s3)
+    change_app_settings(settings, S3_READ_TIMEOUT=1, S3_MAX_ATTEMPTS=2)
     started = time.monotonic()
 
     response = post_json(api, f"/api/uploads/{upload.id}/complete")
@@ -70,9 +69,7 @@ def test_a_hung_s3_at_complete_is_a_503_within_the_configured_timeouts(
 
 
 def test_s3_timeouts_and_attempts_come_from_settings(settings: Any) -> None:
-    settings.UPLOAD_S3_CONNECT_TIMEOUT = 2
-    settings.UPLOAD_S3_READ_TIMEOUT = 7
-    settings.UPLOAD_S3_MAX_ATTEMPTS = 4
+    change_app_settings(settings, S3_CONNECT_TIMEOUT=2, S3_READ_TIMEOUT=7, S3_MAX_ATTEMPTS=4)
 
     config = s3.client().meta.config
 
@@ -117,7 +114,7 @@ def test_the_sweep_purges_failed_and_cancelled_rows_after_their_age(
     old = make_upload(user, status=status)
     recent = make_upload(user, status=status)
     Upload.objects.filter(id=old.id).update(
-        updated_at=timezone.now() - timedelta(seconds=settings.UPLOAD_PURGE_AFTER + 1)
+        updated_at=timezone.now() - timedelta(seconds=conf.app_settings().purge_after + 1)
     )
 
     call_command("sweep_uploads", stdout=StringIO())

@@ -15,6 +15,7 @@ from django.core.management import call_command
 from django.templatetags.static import static
 
 from direct_to_s3.storages import PrivateMediaStorage, PublicMediaStorage, StaticStorage
+from tests.conftest import bucket_name, change_storage_options
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -53,7 +54,7 @@ def static_on_moto(moto_s3: Any, settings: Any, tmp_path: Path) -> Any:
         **settings.STORAGES,
         "staticfiles": {
             "BACKEND": "direct_to_s3.storages.StaticStorage",
-            "OPTIONS": {"bucket_name": settings.AWS_STORAGE_BUCKET_NAME},
+            "OPTIONS": {"bucket_name": bucket_name()},
         },
     }
     # The admin's hundred files prove nothing more here and cost seconds on moto.
@@ -62,7 +63,7 @@ def static_on_moto(moto_s3: Any, settings: Any, tmp_path: Path) -> Any:
 
 
 def test_collectstatic_uploads_hashed_copies_cached_forever(static_on_moto: Any, settings) -> None:
-    bucket = settings.AWS_STORAGE_BUCKET_NAME
+    bucket = bucket_name()
     manifest = json.loads(
         static_on_moto.get_object(Bucket=bucket, Key="static/staticfiles.json")["Body"].read()
     )
@@ -76,7 +77,7 @@ def test_collectstatic_uploads_hashed_copies_cached_forever(static_on_moto: Any,
 
 def test_pages_link_hashed_static_names(static_on_moto: Any, settings) -> None:
     settings.DEBUG = False
-    fresh = StaticStorage(bucket_name=settings.AWS_STORAGE_BUCKET_NAME)
+    fresh = StaticStorage(bucket_name=bucket_name())
 
     url = fresh.url("direct_to_s3/css/app.css")
 
@@ -89,7 +90,7 @@ def test_pages_link_hashed_static_names(static_on_moto: Any, settings) -> None:
 
 def test_static_storage_reads_the_manifest_once(static_on_moto: Any, settings, monkeypatch) -> None:
     settings.DEBUG = False
-    fresh = StaticStorage(bucket_name=settings.AWS_STORAGE_BUCKET_NAME)
+    fresh = StaticStorage(bucket_name=bucket_name())
     reads = []
     original = StaticStorage.read_manifest
     monkeypatch.setattr(
@@ -103,13 +104,11 @@ def test_static_storage_reads_the_manifest_once(static_on_moto: Any, settings, m
 
 
 def test_static_storage_saves_with_the_cache_header(moto_s3: Any, settings) -> None:
-    storage = StaticStorage(bucket_name=settings.AWS_STORAGE_BUCKET_NAME)
+    storage = StaticStorage(bucket_name=bucket_name())
 
     storage.save("img/logo.0123456789ab.png", ContentFile(b"png"))
 
-    head = moto_s3.head_object(
-        Bucket=settings.AWS_STORAGE_BUCKET_NAME, Key="static/img/logo.0123456789ab.png"
-    )
+    head = moto_s3.head_object(Bucket=bucket_name(), Key="static/img/logo.0123456789ab.png")
     assert head["CacheControl"] == "public, max-age=31536000, immutable"
 
 
@@ -122,7 +121,7 @@ def test_public_media_lives_under_media_and_never_overwrites() -> None:
 
 
 def test_private_media_is_signed_and_never_on_the_custom_domain(settings) -> None:
-    settings.AWS_S3_CUSTOM_DOMAIN = "cdn.example.com"
+    change_storage_options(settings, custom_domain="cdn.example.com", aliases=("public_media",))
     storage = PrivateMediaStorage()
 
     assert storage.location == "private"
@@ -137,7 +136,7 @@ def test_no_storage_sets_object_acls() -> None:
 
 
 def test_public_media_urls_use_the_cdn_domain(settings) -> None:
-    settings.AWS_S3_CUSTOM_DOMAIN = "cdn.example.com"
+    change_storage_options(settings, custom_domain="cdn.example.com", aliases=("public_media",))
 
     assert PublicMediaStorage().url("a b.png") == "https://cdn.example.com/media/a%20b.png"
 

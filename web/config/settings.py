@@ -199,81 +199,61 @@ LOCAL_S3_ACCESS_KEY = "local-dev-access-key"
 LOCAL_S3_SECRET_KEY = "local-dev-secret-key-not-a-secret"  # noqa: S105
 LOCAL_S3_ENDPOINT_URL = "http://127.0.0.1:8333"
 
-AWS_STORAGE_BUCKET_NAME = env_str("AWS_STORAGE_BUCKET_NAME", "uploads-dev")
-AWS_S3_REGION_NAME = env_str("AWS_S3_REGION_NAME", "us-east-1")
+# The environment's AWS_* variables become the options of the S3 storages below (STORAGES is
+# where the app finds its bucket); they are not settings of their own.
 # Where the app server reaches S3; empty means AWS itself.
-AWS_S3_ENDPOINT_URL = env_str("AWS_S3_ENDPOINT_URL", LOCAL_S3_ENDPOINT_URL if DEBUG else "") or None
-# Where browsers reach S3, when that differs from the app server's view (e.g. inside compose).
-AWS_S3_PUBLIC_ENDPOINT_URL = env_str("AWS_S3_PUBLIC_ENDPOINT_URL") or AWS_S3_ENDPOINT_URL
-# Empty keys in production mean boto3's own chain (instance role, AWS_PROFILE, ...).
-AWS_ACCESS_KEY_ID = env_str("AWS_ACCESS_KEY_ID", LOCAL_S3_ACCESS_KEY if DEBUG else "") or None
-AWS_SECRET_ACCESS_KEY = (
-    env_str("AWS_SECRET_ACCESS_KEY", LOCAL_S3_SECRET_KEY if DEBUG else "") or None
-)
-# A CDN or custom domain (e.g. d123.cloudfront.net) for public media and static files.
-AWS_S3_CUSTOM_DOMAIN = env_str("AWS_S3_CUSTOM_DOMAIN") or None
-AWS_S3_SIGNATURE_VERSION = "s3v4"
-AWS_S3_ADDRESSING_STYLE = "path" if AWS_S3_ENDPOINT_URL else "auto"
-AWS_DEFAULT_ACL = None  # no object ACLs: public reading comes from the bucket policy
-AWS_QUERYSTRING_AUTH = False
+_s3_endpoint_url = env_str("AWS_S3_ENDPOINT_URL", LOCAL_S3_ENDPOINT_URL if DEBUG else "") or None
+_s3_options = {
+    "bucket_name": env_str("AWS_STORAGE_BUCKET_NAME", "uploads-dev"),
+    "region_name": env_str("AWS_S3_REGION_NAME", "us-east-1"),
+    "endpoint_url": _s3_endpoint_url,
+    # Empty keys in production mean boto3's own chain (instance role, AWS_PROFILE, ...).
+    "access_key": env_str("AWS_ACCESS_KEY_ID", LOCAL_S3_ACCESS_KEY if DEBUG else "") or None,
+    "secret_key": env_str("AWS_SECRET_ACCESS_KEY", LOCAL_S3_SECRET_KEY if DEBUG else "") or None,
+    "signature_version": "s3v4",
+    "addressing_style": "path" if _s3_endpoint_url else "auto",
+    "default_acl": None,  # no object ACLs: public reading comes from the bucket policy
+}
+# A CDN or custom domain (e.g. d123.cloudfront.net) for public media and static files only.
+_public_s3_options = {**_s3_options, "custom_domain": env_str("AWS_S3_CUSTOM_DOMAIN") or None}
 
-# Browser origins allowed to POST to the bucket (CORS), set by `manage.py s3_setup`.
-S3_CORS_ORIGINS = env_list(
-    "S3_CORS_ORIGINS", ["http://127.0.0.1:8000", "http://localhost:8000"] if DEBUG else []
-)
-
-# --- Uploads --------------------------------------------------------------------------------
-UPLOAD_MAX_SIZE = env_int("UPLOAD_MAX_SIZE", 10 * 1024**3)
-# Files larger than this go up as S3 multipart uploads (parallel, resumable parts).
-UPLOAD_MULTIPART_THRESHOLD = env_int("UPLOAD_MULTIPART_THRESHOLD", 64 * 1024**2)
+# --- Uploads (the direct_to_s3 app; its keys and defaults are in the README) -----------------
 # Abuse limits per user: a token bucket of BURST requests at once, refilled at RATE_PER_MINUTE
 # (0 = off); quotas in bytes / uploads. A dropped folder of 3,000 small files (the page starts
 # about 20 a second) waits about 4 min on top of its own ~2.5 min; the page and the CLI wait
 # out each 429 on their own.
-UPLOAD_CREATE_RATE_PER_MINUTE = env_int("UPLOAD_CREATE_RATE_PER_MINUTE", 300)
-UPLOAD_CREATE_BURST = env_int("UPLOAD_CREATE_BURST", 1000)
-UPLOAD_SIGN_RATE_PER_MINUTE = env_int("UPLOAD_SIGN_RATE_PER_MINUTE", 600)
-UPLOAD_SIGN_BURST = env_int("UPLOAD_SIGN_BURST", 600)
-UPLOAD_QUOTA_BYTES = env_int("UPLOAD_QUOTA_BYTES", 100 * 1024**3)
-UPLOAD_QUOTA_PENDING_BYTES = env_int("UPLOAD_QUOTA_PENDING_BYTES", 50 * 1024**3)
-UPLOAD_QUOTA_PENDING_COUNT = env_int("UPLOAD_QUOTA_PENDING_COUNT", 200)
-# Pending uploads older than this are swept (`manage.py sweep_uploads`).
-UPLOAD_PENDING_MAX_AGE = env_int("UPLOAD_PENDING_MAX_AGE", 24 * 3600)
-UPLOAD_ALLOWED_CONTENT_TYPES = env_list(
-    "UPLOAD_ALLOWED_CONTENT_TYPES",
-    [
-        "image/jpeg",
-        "image/png",
-        "image/gif",
-        "image/webp",
-        "image/avif",
-        "application/pdf",
-        "text/plain",
-        "text/csv",
-        "application/zip",
-        "application/x-zip-compressed",
-        "audio/mpeg",
-        "audio/ogg",
-        "audio/wav",
-        "audio/webm",
-        "video/mp4",
-        "video/webm",
-        "video/quicktime",
-    ],
-)
-# How long an upload ticket (presigned POST) stays valid; at most 15 minutes.
-UPLOAD_TICKET_EXPIRES = env_int("UPLOAD_TICKET_EXPIRES", 600)
-# How long a signed GET link to a private file stays valid.
-SIGNED_URL_EXPIRES = env_int("SIGNED_URL_EXPIRES", 300)
-# Calls to S3 from the app server: seconds to connect, seconds to wait for an answer, and
-# attempts. A hung S3 then costs a request at most attempts x (connect + read) before a 503.
-UPLOAD_S3_CONNECT_TIMEOUT = env_int("UPLOAD_S3_CONNECT_TIMEOUT", 3)
-UPLOAD_S3_READ_TIMEOUT = env_int("UPLOAD_S3_READ_TIMEOUT", 10)
-UPLOAD_S3_MAX_ATTEMPTS = env_int("UPLOAD_S3_MAX_ATTEMPTS", 2)
-# Failed and cancelled uploads are kept this long (seconds) for their owner to see, then
-# `manage.py sweep_uploads` deletes their rows.
-UPLOAD_PURGE_AFTER = env_int("UPLOAD_PURGE_AFTER", 7 * 24 * 3600)
-
+_UPLOAD_ENV = {
+    "MAX_SIZE": "UPLOAD_MAX_SIZE",
+    "MULTIPART_THRESHOLD": "UPLOAD_MULTIPART_THRESHOLD",
+    "TICKET_EXPIRES": "UPLOAD_TICKET_EXPIRES",
+    "SIGNED_URL_EXPIRES": "SIGNED_URL_EXPIRES",
+    "CREATE_RATE_PER_MINUTE": "UPLOAD_CREATE_RATE_PER_MINUTE",
+    "CREATE_BURST": "UPLOAD_CREATE_BURST",
+    "SIGN_RATE_PER_MINUTE": "UPLOAD_SIGN_RATE_PER_MINUTE",
+    "SIGN_BURST": "UPLOAD_SIGN_BURST",
+    "QUOTA_BYTES": "UPLOAD_QUOTA_BYTES",
+    "QUOTA_PENDING_BYTES": "UPLOAD_QUOTA_PENDING_BYTES",
+    "QUOTA_PENDING_COUNT": "UPLOAD_QUOTA_PENDING_COUNT",
+    "PENDING_MAX_AGE": "UPLOAD_PENDING_MAX_AGE",
+    "PURGE_AFTER": "UPLOAD_PURGE_AFTER",
+    "S3_CONNECT_TIMEOUT": "UPLOAD_S3_CONNECT_TIMEOUT",
+    "S3_READ_TIMEOUT": "UPLOAD_S3_READ_TIMEOUT",
+    "S3_MAX_ATTEMPTS": "UPLOAD_S3_MAX_ATTEMPTS",
+}
+DIRECT_TO_S3 = {
+    # Only the variables that are set: the app's own defaults apply to the rest.
+    **{key: env_int(name, 0) for key, name in _UPLOAD_ENV.items() if env_str(name)},
+    # Browser origins allowed to POST to the bucket (CORS), set by `manage.py s3_setup`.
+    "CORS_ORIGINS": env_list(
+        "S3_CORS_ORIGINS", ["http://127.0.0.1:8000", "http://localhost:8000"] if DEBUG else []
+    ),
+    # Where browsers reach S3, when that differs from the app server's view (inside compose).
+    "BROWSER_ENDPOINT_URL": env_str("AWS_S3_PUBLIC_ENDPOINT_URL") or None,
+    "PUBLIC_STORAGE": "public_media",
+    "PRIVATE_STORAGE": "private_media",
+}
+if env_str("UPLOAD_ALLOWED_CONTENT_TYPES"):
+    DIRECT_TO_S3["ALLOWED_CONTENT_TYPES"] = env_list("UPLOAD_ALLOWED_CONTENT_TYPES", [])
 
 # --- Static and media storage ---------------------------------------------------------------
 USE_S3_STATIC = env_bool("USE_S3_STATIC", False)
@@ -281,25 +261,23 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATIC_URL = "/static/"
 
-_s3_options = {
-    "bucket_name": AWS_STORAGE_BUCKET_NAME,
-    "region_name": AWS_S3_REGION_NAME,
-    "endpoint_url": AWS_S3_ENDPOINT_URL,
-    "access_key": AWS_ACCESS_KEY_ID,
-    "secret_key": AWS_SECRET_ACCESS_KEY,
-    "signature_version": AWS_S3_SIGNATURE_VERSION,
-    "addressing_style": AWS_S3_ADDRESSING_STYLE,
-    "default_acl": None,
-}
+# One bucket: public media under media/, private media under private/ (the storages'
+# locations), static files under static/ with USE_S3_STATIC.
 STORAGES = {
-    "default": {"BACKEND": "direct_to_s3.storages.PublicMediaStorage", "OPTIONS": _s3_options},
-    "public_media": {"BACKEND": "direct_to_s3.storages.PublicMediaStorage", "OPTIONS": _s3_options},
+    "default": {
+        "BACKEND": "direct_to_s3.storages.PublicMediaStorage",
+        "OPTIONS": _public_s3_options,
+    },
+    "public_media": {
+        "BACKEND": "direct_to_s3.storages.PublicMediaStorage",
+        "OPTIONS": _public_s3_options,
+    },
     "private_media": {
         "BACKEND": "direct_to_s3.storages.PrivateMediaStorage",
         "OPTIONS": _s3_options,
     },
     "staticfiles": (
-        {"BACKEND": "direct_to_s3.storages.StaticStorage", "OPTIONS": _s3_options}
+        {"BACKEND": "direct_to_s3.storages.StaticStorage", "OPTIONS": _public_s3_options}
         if USE_S3_STATIC
         else {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
     ),

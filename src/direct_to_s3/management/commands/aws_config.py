@@ -9,16 +9,17 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from direct_to_s3 import s3
-from direct_to_s3.keys import INCOMING_PREFIX, PREFIX_BY_VISIBILITY
+from direct_to_s3 import s3, visibility
+from direct_to_s3.conf import app_settings
+from direct_to_s3.keys import INCOMING_PREFIX
 
-# Where the app keeps objects (served ones, and small files before complete promotes them);
-# static/ is written only by collectstatic at deploy time.
-UPLOAD_PREFIXES = (*(f"{prefix}/" for prefix in PREFIX_BY_VISIBILITY.values()), INCOMING_PREFIX)
-STATIC_PREFIX = "static/"
+
+def upload_prefixes() -> tuple[str, ...]:
+    """Where the app keeps objects: served ones, and small files before complete promotes them.
+    The static prefix is written only by collectstatic at deploy time."""
+    return (*visibility.served_prefixes(), INCOMING_PREFIX)
 
 
 def _objects(bucket: str, *prefixes: str) -> list[str]:
@@ -41,13 +42,13 @@ def app_policy(bucket: str) -> dict[str, Any]:
                     "s3:AbortMultipartUpload",
                     "s3:ListMultipartUploadParts",
                 ],
-                "Resource": _objects(bucket, *UPLOAD_PREFIXES),
+                "Resource": _objects(bucket, *upload_prefixes()),
             },
             {
                 "Sid": "ReadStaticManifest",
                 "Effect": "Allow",
                 "Action": ["s3:GetObject"],
-                "Resource": _objects(bucket, STATIC_PREFIX),
+                "Resource": _objects(bucket, visibility.static_prefix()),
             },
             {
                 # Without it S3 answers 403, not 404, for a key that is not there (yet). S3
@@ -59,7 +60,9 @@ def app_policy(bucket: str) -> dict[str, Any]:
                 "Resource": f"arn:aws:s3:::{bucket}",
                 "Condition": {
                     "StringLike": {
-                        "s3:prefix": [f"{p}*" for p in (*UPLOAD_PREFIXES, STATIC_PREFIX)]
+                        "s3:prefix": [
+                            f"{p}*" for p in (*upload_prefixes(), visibility.static_prefix())
+                        ]
                     }
                 },
             },
@@ -89,7 +92,7 @@ def setup_policy(bucket: str) -> dict[str, Any]:
                 "Sid": "CollectStatic",
                 "Effect": "Allow",
                 "Action": ["s3:PutObject", "s3:GetObject", "s3:DeleteObject"],
-                "Resource": _objects(bucket, STATIC_PREFIX),
+                "Resource": _objects(bucket, visibility.static_prefix()),
             },
         ],
     }
@@ -99,7 +102,8 @@ DOCUMENTS = {
     "app-policy": "IAM policy for the app's role or user (the running web app)",
     "setup-policy": "IAM policy for deploying (s3_setup and collectstatic); add it to the "
     "same role if the app deploys itself",
-    "bucket-policy": "Bucket policy: anyone may read media/ and static/ (s3_setup sets it)",
+    "bucket-policy": "Bucket policy: anyone may read public media and static files "
+    "(s3_setup sets it)",
     "cors": "Bucket CORS configuration: browsers on these origins may upload (s3_setup sets it)",
 }
 
@@ -115,20 +119,20 @@ class Command(BaseCommand):
             "--origin",
             action="append",
             dest="origins",
-            help="A browser origin allowed to upload (repeatable). Default: S3_CORS_ORIGINS.",
+            help="A browser origin allowed to upload (repeatable). Default: CORS_ORIGINS.",
         )
 
     def handle(
         self, *args: Any, document: str | None, origins: list[str] | None, **options: Any
     ) -> None:
-        bucket = settings.AWS_STORAGE_BUCKET_NAME
-        origins = origins or settings.S3_CORS_ORIGINS
+        bucket = s3.bucket().name
+        origins = origins or list(app_settings().cors_origins)
         if not origins and document in (None, "cors"):
-            raise CommandError("No origins: set S3_CORS_ORIGINS or pass --origin.")
+            raise CommandError("No origins: set DIRECT_TO_S3['CORS_ORIGINS'] or pass --origin.")
         builders = {
             "app-policy": lambda: app_policy(bucket),
             "setup-policy": lambda: setup_policy(bucket),
-            "bucket-policy": lambda: s3.public_read_policy(bucket),
+            "bucket-policy": lambda: s3.public_read_policy(bucket, visibility.public_prefixes()),
             "cors": lambda: s3.cors_configuration(origins),
         }
         if document is not None:
