@@ -11,7 +11,7 @@ DEPLOY_ENV := DJANGO_DEBUG=false DJANGO_SECRET_KEY=check-deploy-only-$$RANDOM-$$
 	AWS_ACCESS_KEY_ID=check AWS_SECRET_ACCESS_KEY=check \
 	DJANGO_CACHE_BACKEND=django.core.cache.backends.db.DatabaseCache DJANGO_CACHE_LOCATION=django_cache
 
-.PHONY: dev test lint format check install chromium clean up down bench loadtest
+.PHONY: dev test test-django6 lint format check install chromium clean up down bench loadtest
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || python3 -m venv $(VENV)
@@ -55,6 +55,25 @@ check: $(STAMP)
 # REQUIRE_POSTGRES=1 makes a run that silently fell back to SQLite fail.
 test: $(STAMP) chromium lint check
 	REQUIRE_POSTGRES=1 $(PY) scripts/with_postgres.py $(PY) -m pytest
+	$(MAKE) test-django6
+
+# The app's unit tests on the newest Django too (6.x needs Python >= 3.12; this machine's
+# pyenv has one). The real-S3, browser and deploy suites run on 5.2 LTS above.
+PY312 := $(firstword $(wildcard /root/.pyenv/versions/3.12*/bin/python3.12 /usr/bin/python3.12) $(shell command -v python3.12 2>/dev/null))
+VENV6 := .venv-django6
+DJANGO6 := Django==6.1.3
+
+$(VENV6)/.installed: pyproject.toml
+	@test -n "$(PY312)" || { echo "The Django 6 tests need Python 3.12 (python3.12 not found)." >&2; exit 1; }
+	test -x $(VENV6)/bin/python || $(PY312) -m venv $(VENV6)
+	$(VENV6)/bin/pip install -q --disable-pip-version-check "pip==25.3"
+	$(VENV6)/bin/pip install -q --disable-pip-version-check --group app --group unit
+	$(VENV6)/bin/pip install -q --disable-pip-version-check "$(DJANGO6)"
+	$(VENV6)/bin/pip install -q --disable-pip-version-check --no-deps --editable .
+	touch $@
+
+test-django6: $(VENV6)/.installed
+	$(VENV6)/bin/python -m pytest tests/unit tests/package -q --deselect tests/unit/test_fuzz_api.py
 
 # On this machine: SeaweedFS + gunicorn, started and stopped here. Several minutes;
 # `make bench ARGS=--quick` for a short run. Results in .artifacts/bench/.
@@ -79,4 +98,4 @@ down:
 	python3 scripts/env_from_example.py .env.example $@
 
 clean:
-	rm -rf $(VENV) .data .artifacts staticfiles
+	rm -rf $(VENV) $(VENV6) .data .artifacts staticfiles
