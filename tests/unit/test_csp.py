@@ -8,8 +8,9 @@ from urllib.parse import urlsplit
 import pytest
 from django.test import Client
 
+from config.csp import content_security_policy
 from direct_to_s3 import s3
-from direct_to_s3.middleware import content_security_policy, s3_browser_origins
+from direct_to_s3.csp import s3_origins
 from tests.conftest import change_app_settings, change_storage_options
 
 pytestmark = pytest.mark.django_db
@@ -116,8 +117,8 @@ def test_origins_are_those_of_the_urls_boto3_signs(
 ) -> None:
     configure(settings, **values)
 
-    assert s3_browser_origins() == expected
-    assert set(s3_browser_origins()) == signed_origins()
+    assert s3_origins() == expected
+    assert set(s3_origins()) == signed_origins()
 
 
 @pytest.mark.parametrize("region", ["us-east-1", "eu-west-1", "cn-north-1"])
@@ -133,7 +134,7 @@ def test_origins_cover_every_url_boto3_signs(
         AWS_S3_ADDRESSING_STYLE=style,
     )
 
-    assert signed_origins() <= set(s3_browser_origins())
+    assert signed_origins() <= set(s3_origins())
 
 
 def test_browsers_may_reach_s3_where_the_app_server_does_not(settings: Any) -> None:
@@ -144,7 +145,7 @@ def test_browsers_may_reach_s3_where_the_app_server_does_not(settings: Any) -> N
         AWS_S3_ADDRESSING_STYLE="path",
     )
 
-    assert s3_browser_origins() == ("http://localhost:8333",)
+    assert s3_origins() == ("http://localhost:8333",)
 
 
 def test_the_policy_follows_changed_settings(settings: Any) -> None:

@@ -1,17 +1,14 @@
-"""Content-Security-Policy for pages: scripts and styles from the app only; S3 for files."""
+"""Which S3 origins a page's Content-Security-Policy must allow: the site writes the policy."""
 
 from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlsplit
 
-from django.conf import settings
 from django.core.signals import setting_changed
 from django.dispatch import receiver
-from django.http import HttpRequest, HttpResponse
 
 from direct_to_s3 import s3
 
@@ -47,46 +44,13 @@ def _signing_origins() -> list[str]:
 
 
 @functools.cache
-def s3_browser_origins() -> tuple[str, ...]:
-    """Origins a page must let the browser talk to, from settings alone: no signing, no network."""
+def s3_origins() -> tuple[str, ...]:
+    """Origins a page must let the browser talk to (uploads, parts, downloads, public files:
+    img-src, media-src, connect-src), from settings alone: no signing, no network."""
     origins = [*_signing_origins(), _origin(s3.public_url("media/x"))]
     return tuple(dict.fromkeys(origins))
 
 
-@functools.cache
-def content_security_policy() -> str:
-    storage = " ".join(s3_browser_origins())
-    static = ""
-    if settings.STATIC_URL.startswith(("http://", "https://")):
-        static = " " + _origin(settings.STATIC_URL)
-    return "; ".join(
-        [
-            "default-src 'self'",
-            f"script-src 'self'{static}",
-            f"style-src 'self'{static}",
-            f"img-src 'self' data: {storage}",
-            f"media-src 'self' {storage}",
-            f"connect-src 'self' {storage}",
-            "object-src 'none'",
-            "base-uri 'self'",
-            "form-action 'self'",
-            "frame-ancestors 'none'",
-        ]
-    )
-
-
 @receiver(setting_changed)
-def _forget_policy(**kwargs: Any) -> None:
-    s3_browser_origins.cache_clear()
-    content_security_policy.cache_clear()
-
-
-class ContentSecurityPolicyMiddleware:
-    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
-        self.get_response = get_response
-
-    def __call__(self, request: HttpRequest) -> HttpResponse:
-        response = self.get_response(request)
-        if response.get("Content-Type", "").startswith("text/html"):
-            response.setdefault("Content-Security-Policy", content_security_policy())
-        return response
+def _forget_origins(**kwargs: Any) -> None:
+    s3_origins.cache_clear()
