@@ -1,0 +1,217 @@
+"""The README's "Add it to your project", followed literally in a brand-new project.
+
+Builds the wheel, makes a fresh virtualenv and a project with `django-admin startproject`,
+then does exactly what the README's section says — its shell commands run, its `# settings.py`
+and `# urls.py` blocks are appended to those files — and nothing else. Then `check`, a server
+against SeaweedFS, and a public and a private upload through the API mounted where the README
+mounts it. A step missing from the README makes this fail.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+import textwrap
+import time
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import boto3
+import pytest
+import requests
+from botocore.config import Config
+
+from devtools.seaweedfs import LocalS3Server, free_port, stop_group
+
+REPO = Path(__file__).resolve().parents[2]
+SECTION = "## Add it to your project"
+FENCE = re.compile(r"^```(\w+)\n(.*?)^```", re.M | re.S)
+PASSWORD = "scratch-password-0192"
+
+
+def readme_steps() -> list[tuple[str, str]]:
+    """(language, code) of each fenced block in the README's section, in order."""
+    readme = (REPO / "README.md").read_text()
+    start = readme.index(SECTION)
+    end = readme.find("\n## ", start + len(SECTION))
+    section = readme[start : end if end > 0 else None]
+    # Blocks inside list items are indented; dedent each line as a block would be.
+    lines = [line[4:] if line.startswith("    ") else line for line in section.splitlines()]
+    return [(lang, code) for lang, code in FENCE.findall("\n".join(lines) + "\n")]
+
+
+@pytest.fixture(scope="module")
+def project(
+    tmp_path_factory: pytest.TempPathFactory, wheel_path: Path, seaweedfs: LocalS3Server
+) -> Iterator[dict[str, Any]]:
+    root = tmp_path_factory.mktemp("scratch")
+    venv = root / "venv"
+    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+    python = str(venv / "bin" / "python")
+    bucket = f"scratch-{uuid.uuid4().hex[:10]}"
+    env = {
+        "PATH": f"{venv / 'bin'}:{os.environ['PATH']}",
+        "HOME": str(root),
+        "AWS_CONFIG_FILE": os.devnull,
+        "AWS_SHARED_CREDENTIALS_FILE": os.devnull,
+        "AWS_ACCESS_KEY_ID": seaweedfs.access_key,
+        "AWS_SECRET_ACCESS_KEY": seaweedfs.secret_key,
+        "AWS_STORAGE_BUCKET_NAME": bucket,
+        "AWS_S3_ENDPOINT_URL": seaweedfs.endpoint_url,
+        "PIP_DISABLE_PIP_VERSION_CHECK": "1",
+    }
+    subprocess.run([venv / "bin" / "pip", "install", "-q", "django>=5.2,<6.2"], env=env, check=True)
+    site = root / "site"
+    site.mkdir()
+    subprocess.run(
+        [venv / "bin" / "django-admin", "startproject", "scratch", str(site)], env=env, check=True
+    )
+
+    def run(*command: str) -> subprocess.CompletedProcess[str]:
+        done = subprocess.run(command, cwd=site, env=env, capture_output=True, text=True)
+        assert done.returncode == 0, f"{command}: {done.stdout}{done.stderr}"
+        return done
+
+    steps = readme_steps()
+    assert [lang for lang, _ in steps] == ["sh", "python", "python", "sh"], steps
+    for lang, code in steps:
+        if lang == "python":
+            target, _, body = code.partition("\n")
+            assert target in {"# settings.py", "# urls.py"}, target
+            with (site / "scratch" / target[2:]).open("a") as file:
+                file.write("\n" + textwrap.dedent(body))
+            continue
+        for line in code.splitlines():
+            command = line.split("#")[0].split()
+            if not command:
+                continue
+            if command == ["pip", "install", "django-direct-to-s3"]:
+                run(str(venv / "bin" / "pip"), "install", "-q", str(wheel_path))
+            elif command[:2] == ["python", "manage.py"]:
+                run(python, "manage.py", *command[2:])
+            else:
+                pytest.fail(f"The test does not know the README's command {line!r}")
+
+    check = run(python, "manage.py", "check")
+    env.update({"DJANGO_SUPERUSER_PASSWORD": PASSWORD})
+    run(
+        python,
+        "manage.py",
+        "createsuperuser",
+        "--noinput",
+        "--username=ada",
+        "--email=ada@example.com",
+    )
+    port = free_port()
+    server = subprocess.Popen(
+        [python, "manage.py", "runserver", f"127.0.0.1:{port}", "--noreload"],
+        cwd=site,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(100):
+            try:
+                requests.get(f"{base}/admin/login/", timeout=1)
+                break
+            except requests.ConnectionError:
+                time.sleep(0.1)
+        yield {"base": base, "bucket": bucket, "check": check.stdout + check.stderr}
+    finally:
+        stop_group(server)
+
+
+@pytest.fixture(scope="module")
+def session(project: dict[str, Any]) -> requests.Session:
+    """Logged in through the admin's login form, as a person would."""
+    browser = requests.Session()
+    login = f"{project['base']}/admin/login/"
+    browser.get(login, timeout=10)
+    answer = browser.post(
+        login,
+        data={
+            "username": "ada",
+            "password": PASSWORD,
+            "csrfmiddlewaretoken": browser.cookies["csrftoken"],
+            "next": "/admin/",
+        },
+        timeout=10,
+        allow_redirects=False,
+    )
+    assert answer.status_code == 302, answer.text[:500]
+    browser.headers["X-CSRFToken"] = browser.cookies["csrftoken"]
+    browser.headers["Referer"] = project["base"] + "/"
+    return browser
+
+
+def absolute(project: dict[str, Any], url: str) -> str:
+    return url if url.startswith("http") else project["base"] + url
+
+
+def upload(session: requests.Session, project: dict[str, Any], visibility: str) -> Any:
+    content = f"hello from a {visibility} file\n".encode()
+    started = session.post(
+        f"{project['base']}/uploads/api/uploads",
+        json={
+            "filename": f"{visibility}.txt",
+            "content_type": "text/plain",
+            "size": len(content),
+            "visibility": visibility,
+        },
+        timeout=10,
+    )
+    assert started.status_code == 201, started.text
+    ticket = started.json()
+    form = ticket["upload"]
+    sent = requests.post(
+        form["url"], data=form["fields"], files={"file": ("f", content)}, timeout=10
+    )
+    assert sent.status_code in (201, 204), sent.text
+    complete = ticket["links"]["complete"]
+    done = session.post(absolute(project, complete), timeout=10)
+    assert done.status_code == 200, done.text
+    return content, done.json()
+
+
+def test_the_readme_steps_give_a_project_that_passes_check(project: dict[str, Any]) -> None:
+    assert "no issues" in project["check"]
+
+
+def test_a_public_upload_completes_and_is_served_at_its_public_url(
+    project: dict[str, Any], session: requests.Session
+) -> None:
+    content, upload_json = upload(session, project, "public")
+
+    assert upload_json["status"] == "complete"
+    assert requests.get(absolute(project, upload_json["url"]), timeout=10).content == content
+
+
+def test_a_private_upload_completes_and_opens_only_through_a_signed_link(
+    project: dict[str, Any], session: requests.Session, seaweedfs: LocalS3Server
+) -> None:
+    content, upload_json = upload(session, project, "private")
+
+    opened = session.get(absolute(project, upload_json["links"]["file"]), timeout=10)
+    s3 = boto3.client(
+        "s3",
+        endpoint_url=seaweedfs.endpoint_url,
+        region_name="us-east-1",
+        aws_access_key_id=seaweedfs.access_key,
+        aws_secret_access_key=seaweedfs.secret_key,
+        config=Config(signature_version="s3v4", s3={"addressing_style": "path"}),
+    )
+    key = upload_json["key"]
+    anonymous = requests.get(f"{seaweedfs.endpoint_url}/{project['bucket']}/{key}", timeout=10)
+
+    assert upload_json["status"] == "complete"
+    assert opened.content == content
+    assert "X-Amz-Signature" in opened.url
+    assert anonymous.status_code == 403
+    assert s3.head_object(Bucket=project["bucket"], Key=key)["ContentLength"] == len(content)
