@@ -73,7 +73,7 @@ $(VENV6)/.installed: pyproject.toml
 	touch $@
 
 test-django6: $(VENV6)/.installed
-	$(VENV6)/bin/python -m pytest tests/unit tests/package -q --deselect tests/unit/test_fuzz_api.py
+	$(VENV6)/bin/python -m pytest tests/unit tests/package/test_boundaries.py -q --deselect tests/unit/test_fuzz_api.py
 
 # On this machine: SeaweedFS + gunicorn, started and stopped here. Several minutes;
 # `make bench ARGS=--quick` for a short run. Results in .artifacts/bench/.
