@@ -161,12 +161,13 @@ def test_pages_link_hashed_static_files_that_s3_serves_for_a_year(
     page = signed_in.get(f"{site}/", timeout=10).text
     urls = re.findall(r'(?:href|src)="([^"]+/static/[^"]+)"', page)
 
-    assert {"css/app.", "vendor/htmx-2.0.11.min.", "js/upload."} <= {
-        re.sub(r".*/static/|[0-9a-f]{12}\.(css|js)$", "", url) for url in urls
+    app = "direct_to_s3/"
+    assert {f"{app}css/app.", f"{app}vendor/htmx-2.0.11.min.", f"{app}js/upload.", "favicon."} <= {
+        re.sub(r".*/static/|[0-9a-f]{12}\.(css|js|svg)$", "", url) for url in urls
     }
     for url in urls:
         assert url.startswith(f"{app_env['AWS_S3_PUBLIC_ENDPOINT_URL']}/uploads/static/")
-        assert re.search(r"\.[0-9a-f]{12}\.(css|js)$", url), url
+        assert re.search(r"\.[0-9a-f]{12}\.(css|js|svg)$", url), url
         response = requests.get(url, timeout=10)
         assert response.status_code == 200, url
         assert response.headers["Cache-Control"] == "public, max-age=31536000, immutable"
