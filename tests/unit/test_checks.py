@@ -97,11 +97,9 @@ def test_deploy_check_fails_on_a_process_local_cache(settings: Any) -> None:
         call_command("check", "--deploy", "--tag=caches")
 
 
-@pytest.mark.parametrize(
-    "name", ["UPLOAD_S3_CONNECT_TIMEOUT", "UPLOAD_S3_READ_TIMEOUT", "UPLOAD_S3_MAX_ATTEMPTS"]
-)
+@pytest.mark.parametrize("name", ["S3_CONNECT_TIMEOUT", "S3_READ_TIMEOUT", "S3_MAX_ATTEMPTS"])
 def test_an_s3_timeout_or_attempts_of_zero_is_an_error(settings: Any, name: str) -> None:
-    setattr(settings, name, 0)
+    change_app_settings(settings, **{name: 0})
 
     assert "direct_to_s3.E009" in ids(check_upload_settings())
 

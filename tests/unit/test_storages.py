@@ -14,7 +14,7 @@ from django.core.files.storage import storages
 from django.core.management import call_command
 from django.templatetags.static import static
 
-from direct_to_s3.storages import PrivateMediaStorage, PublicMediaStorage, StaticStorage
+from direct_to_s3.storages import PublicMediaStorage, StaticStorage
 from tests.conftest import bucket_name, change_storage_options
 
 REPO = Path(__file__).resolve().parents[2]
@@ -122,7 +122,7 @@ def test_public_media_lives_under_media_and_never_overwrites() -> None:
 
 def test_private_media_is_signed_and_never_on_the_custom_domain(settings) -> None:
     change_storage_options(settings, custom_domain="cdn.example.com", aliases=("public_media",))
-    storage = PrivateMediaStorage()
+    storage = storages.create_storage(settings.STORAGES["private_media"])
 
     assert storage.location == "private"
     assert storage.querystring_auth is True
