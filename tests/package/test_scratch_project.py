@@ -215,3 +215,13 @@ def test_a_private_upload_completes_and_opens_only_through_a_signed_link(
     assert "X-Amz-Signature" in opened.url
     assert anonymous.status_code == 403
     assert s3.head_object(Bucket=project["bucket"], Key=key)["ContentLength"] == len(content)
+
+
+def test_the_upload_page_renders_in_the_projects_own_templates(
+    project: dict[str, Any], session: requests.Session
+) -> None:
+    page = session.get(f"{project['base']}/uploads/", timeout=10)
+
+    assert page.status_code == 200
+    assert "data-uploader" in page.text
+    assert 'data-create-url="/uploads/api/uploads"' in page.text
