@@ -98,7 +98,7 @@ def test_static_storage_reads_the_manifest_once(static_on_moto: Any, settings, m
     )
 
     fresh.url("direct_to_s3/css/app.css")
-    fresh.url("js/upload.js")
+    fresh.url("direct_to_s3/vendor/htmx-2.0.11.min.js")
 
     assert reads == [1]
 
