@@ -46,8 +46,8 @@ def log_in(page: Page, app: App, username: str, password: str) -> None:
     page.get_by_role("button", name="Log in").click()
     expect(page).to_have_url(f"{app.url}/")
     expect(page.get_by_text(f"Signed in as {username}")).to_be_visible()
-    # upload.js has wired the page up (it stores its Uploader on the root element).
-    page.wait_for_function("() => !!document.querySelector('[data-uploader]').uploader")
+    # upload.js has wired the page up (it marks the uploader element ready).
+    page.locator("[data-uploader][data-ready]").wait_for(state="attached")
 
 
 class RequestLog:

@@ -85,7 +85,7 @@ def test_a_normal_upload_logs_no_console_errors(alice_page: Page, app: App, tmp_
     page.on("console", on_console)
     page.on("pageerror", on_page_error)
     page.reload()  # watch the page from its very start
-    page.wait_for_function("() => !!document.querySelector('[data-uploader]').uploader")
+    page.locator("[data-uploader][data-ready]").wait_for(state="attached")
     choose_visibility(page, "public")
 
     page.locator("[data-input]").set_input_files(write_file(tmp_path / "pixel.png", png_bytes()))

@@ -80,7 +80,7 @@ def test_uploads_work_with_the_browser_cache_disabled(
     cdp.send("Network.enable")
     cdp.send("Network.setCacheDisabled", {"cacheDisabled": True})
     page.reload()
-    page.wait_for_function("() => !!document.querySelector('[data-uploader]').uploader")
+    page.locator("[data-uploader][data-ready]").wait_for(state="attached")
 
     page.locator("[data-input]").set_input_files(write_file(tmp_path / "dot.png", png_bytes()))
 

@@ -14,14 +14,16 @@ MD5_JS = Path(__file__).resolve().parents[2] / "src/direct_to_s3/static/direct_t
 # Lengths around the 64-byte block and the 56-byte padding boundary, and a multi-MiB part.
 LENGTHS = [0, 1, 55, 56, 63, 64, 65, 119, 120, 127, 128, 1000, 3 * 1024 * 1024 + 7]
 
+# md5.js is an ES module; Node 20 reads a bare .js file as CommonJS, so import it from a data: URL.
 RUNNER = """
-globalThis.window = globalThis;
-require(process.argv[1]);
-const inputs = JSON.parse(require("fs").readFileSync(0, "utf8"));
+import { readFileSync } from "node:fs";
+const source = readFileSync(process.argv[1], "utf8");
+const { md5Base64 } = await import("data:text/javascript," + encodeURIComponent(source));
+const inputs = JSON.parse(readFileSync(0, "utf8"));
 const out = inputs.map((b64) => {
   const bytes = Buffer.from(b64, "base64");
   const buffer = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.length);
-  return window.DirectUpload.md5Base64(buffer);
+  return md5Base64(buffer);
 });
 console.log(JSON.stringify(out));
 """
@@ -34,7 +36,7 @@ def test_md5_js_matches_hashlib() -> None:
     inputs = [os.urandom(length) for length in LENGTHS]
 
     result = subprocess.run(
-        [node, "-e", RUNNER, str(MD5_JS)],
+        [node, "--input-type=module", "-e", RUNNER, str(MD5_JS)],
         input=json.dumps([base64.b64encode(data).decode() for data in inputs]),
         capture_output=True,
         text=True,
