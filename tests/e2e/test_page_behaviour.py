@@ -1,4 +1,5 @@
-"""Leaving mid-upload asks first; the page works with the browser cache disabled."""
+"""Leaving mid-upload asks first; the page works with the browser cache disabled; it tells
+screen readers and scripts (events on the uploader element) what happens."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from typing import Any
 
 from playwright.sync_api import Dialog, Page, expect
 
+from direct_to_s3.models import Upload
 from tests.conftest import change_app_settings
 from tests.e2e.helpers import (
     MB,
@@ -104,3 +106,31 @@ def test_status_changes_are_announced_to_screen_readers(
         sparse_file(tmp_path / "big.zip", 2 * MB, head=b"PK\x03\x04")
     )
     expect(announcer).to_contain_text("big.zip failed: This file is too big")
+
+
+def test_the_uploader_element_dispatches_events_other_scripts_can_follow(
+    alice_page: Page, app: App, tmp_path: Path
+) -> None:
+    page = alice_page
+    page.evaluate(
+        """() => {
+          const uploader = document.querySelector("[data-uploader]");
+          const seen = (window.seen = { states: [], completed: [] });
+          uploader.addEventListener("direct_to_s3:state", (e) => seen.states.push(e.detail));
+          uploader.addEventListener("direct_to_s3:upload-complete", (e) =>
+            seen.completed.push(e.detail.upload),
+          );
+        }"""
+    )
+
+    page.locator("[data-input]").set_input_files(write_file(tmp_path / "event.png", png_bytes()))
+
+    expect_done(queue_row(page, "event.png"))
+    seen = page.evaluate("window.seen")
+    upload = Upload.objects.get(original_name="event.png")
+    assert [s["state"] for s in seen["states"]] == ["starting", "uploading", "verifying", "done"]
+    assert {s["name"] for s in seen["states"]} == {"event.png"}
+    [completed] = seen["completed"]
+    assert completed["id"] == str(upload.id)
+    assert completed["status"] == "complete"
+    assert completed["links"]["file"] == f"/files/{upload.id}"
