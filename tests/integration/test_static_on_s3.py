@@ -16,7 +16,7 @@ from tests.conftest import bucket_name, s3_endpoint_url
 
 pytestmark = pytest.mark.django_db
 
-HASHED = re.compile(r"\.[0-9a-f]{12}\.(css|js)$")
+HASHED = re.compile(r"\.[0-9a-f]{12}\.(css|js|svg)$")
 
 
 @pytest.fixture
