@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from playwright.sync_api import Page, Request, expect
+from playwright.sync_api import Page, Request, Route, expect
 
 from direct_to_s3.models import Upload
 from tests.conftest import change_app_settings
@@ -126,3 +126,39 @@ def test_starting_over_discards_the_unfinished_upload(
     assert abandoned.status == Upload.Status.CANCELLED
     fresh = Upload.objects.get(original_name="tape.zip", status=Upload.Status.COMPLETE)
     assert fresh.id != abandoned.id
+
+
+def test_retrying_a_failed_multipart_upload_sends_only_the_parts_storage_lacks(
+    alice_page: Page, app: App, settings: Any, tmp_path: Path
+) -> None:
+    page = alice_page
+    change_app_settings(settings, MULTIPART_THRESHOLD=10 * MB)
+    page.reload()
+    big = sparse_file(tmp_path / "clip.zip", 20 * MB, head=b"PK\x03\x04")  # parts of 8, 8, 4 MiB
+    after_retry = InFlight(page, app.s3_endpoint)
+    cut_off: list[str] = []
+
+    def lose_part_two(route: Route) -> None:
+        if route.request.method == "PUT" and len(cut_off) < 4:  # every attempt at the part
+            cut_off.append(route.request.url)
+            route.abort("connectionreset")
+        else:
+            route.continue_()
+
+    page.route(lambda url: "partNumber=2&" in url, lose_part_two)
+    page.locator("[data-input]").set_input_files(big)
+    row = queue_row(page, "clip.zip")
+    expect(row).to_have_attribute("data-state", "failed", timeout=60_000)
+    expect(row.locator("[data-error]")).to_contain_text("connection to storage was lost")
+    sent_before = list(after_retry.part_numbers)
+    after_retry.part_numbers.clear()
+
+    row.get_by_role("button", name="Retry").click()
+
+    expect_done(row, timeout=60_000)
+    assert len(cut_off) == 4
+    assert sorted(set(sent_before)) == [1, 2, 3]
+    assert after_retry.part_numbers == [2], "parts already in storage were sent again"
+    upload = Upload.objects.get(original_name="clip.zip")
+    assert upload.status == Upload.Status.COMPLETE
+    assert app.s3.head_object(Bucket=app.bucket, Key=upload.key)["ContentLength"] == 20 * MB

@@ -29,6 +29,7 @@ export class UploadJob extends EventTarget {
     this.resumeFrom = null; // {plan, stored} to carry on from
     this.offer = null; // an unfinished upload found, awaiting Resume or Start over
     this.skipResumeCheck = false;
+    this.retrying = false; // asking storage which parts it holds before a retry
     this.controller = new AbortController();
   }
 
@@ -189,11 +190,15 @@ export class UploadJob extends EventTarget {
   }
 
   async retry() {
-    if (this.state !== "failed") return;
+    if (this.state !== "failed" || this.retrying) return;
     this.resetProgress();
     if (this.ticket && this.ticket.method === "multipart" && this.links) {
-      // Keep the parts already in storage: carry on from where it stopped.
-      const parts = await storedParts(this.api, this.links.parts);
+      // Keep the parts already in storage: carry on from where it stopped. A second click
+      // while storage is asked must not start the upload twice.
+      this.retrying = true;
+      const parts = await storedParts(this.api, this.links.parts).finally(() => {
+        this.retrying = false;
+      });
       if (parts) {
         this.resumeFrom = parts;
         this.setState("waiting");
