@@ -40,6 +40,7 @@ chromium:
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy
 	$(PY) scripts/compose_check.py
 	$(VENV)/bin/hadolint Dockerfile
 

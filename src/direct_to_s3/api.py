@@ -83,7 +83,9 @@ def _json_body(request: HttpRequest) -> Any:
 
 def _create(request: HttpRequest) -> HttpResponse:
     upload_request = parse_upload_request(_json_body(request))
-    upload, ticket = services.upload_start(owner=request.user, request=upload_request)
+    upload, ticket = services.upload_start(
+        owner=selectors.request_user(request), request=upload_request
+    )
     return JsonResponse(serializers.created_upload(upload, ticket), status=201)
 
 
@@ -95,7 +97,7 @@ def _list(request: HttpRequest) -> HttpResponse:
         )
     limit = parse_limit(request.GET.get("limit"), default=API_PAGE_SIZE)
     page = page_of(
-        selectors.upload_list(owner=request.user, status=status),
+        selectors.upload_list(owner=selectors.request_user(request), status=status),
         cursor=request.GET.get("cursor"),
         limit=limit,
     )
@@ -115,23 +117,23 @@ def _list(request: HttpRequest) -> HttpResponse:
 
 
 def _detail(request: HttpRequest, upload_id: str) -> HttpResponse:
-    upload = selectors.upload_get(owner=request.user, upload_id=upload_id)
+    upload = selectors.upload_get(owner=selectors.request_user(request), upload_id=upload_id)
     return JsonResponse(serializers.upload_as_dict(upload))
 
 
 def _delete(request: HttpRequest, upload_id: str) -> HttpResponse:
-    upload = selectors.upload_get(owner=request.user, upload_id=upload_id)
+    upload = selectors.upload_get(owner=selectors.request_user(request), upload_id=upload_id)
     services.upload_delete(upload=upload)
     return HttpResponse(status=204)
 
 
 def _complete(request: HttpRequest, upload_id: str) -> HttpResponse:
-    upload = selectors.upload_get(owner=request.user, upload_id=upload_id)
+    upload = selectors.upload_get(owner=selectors.request_user(request), upload_id=upload_id)
     return JsonResponse(serializers.upload_as_dict(services.upload_complete(upload=upload)))
 
 
 def _sign_parts(request: HttpRequest, upload_id: str) -> HttpResponse:
-    upload = selectors.upload_get(owner=request.user, upload_id=upload_id)
+    upload = selectors.upload_get(owner=selectors.request_user(request), upload_id=upload_id)
     parts = services.upload_sign_parts(
         upload=upload, parts=parse_part_requests(_json_body(request))
     )
@@ -139,13 +141,13 @@ def _sign_parts(request: HttpRequest, upload_id: str) -> HttpResponse:
 
 
 def _stored_parts(request: HttpRequest, upload_id: str) -> HttpResponse:
-    upload = selectors.upload_get(owner=request.user, upload_id=upload_id)
+    upload = selectors.upload_get(owner=selectors.request_user(request), upload_id=upload_id)
     parts = services.upload_stored_parts(upload=upload)
     return JsonResponse(serializers.stored_parts(upload, parts))
 
 
 def _cancel(request: HttpRequest, upload_id: str) -> HttpResponse:
-    upload = selectors.upload_get(owner=request.user, upload_id=upload_id)
+    upload = selectors.upload_get(owner=selectors.request_user(request), upload_id=upload_id)
     return JsonResponse(serializers.upload_as_dict(services.upload_cancel(upload=upload)))
 
 

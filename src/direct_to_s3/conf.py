@@ -122,7 +122,7 @@ def app_settings() -> AppSettings:
     values = configured()
     if not isinstance(values, dict):
         return AppSettings()
-    known = {
+    known: dict[str, Any] = {
         key.lower(): tuple(value) if key in _SEQUENCES else value
         for key, value in values.items()
         if key in FIELDS

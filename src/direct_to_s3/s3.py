@@ -17,7 +17,7 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, Literal
 from urllib.parse import quote
 
 import boto3
@@ -162,7 +162,7 @@ def _bucket() -> str:
 
 
 def _error_code(error: ClientError) -> str:
-    return error.response.get("Error", {}).get("Code", "")
+    return str(error.response.get("Error", {}).get("Code", ""))
 
 
 def _is_precondition_failure(error: ClientError) -> bool:
@@ -182,7 +182,7 @@ class _translate_outage:
     def __enter__(self) -> None:
         return None
 
-    def __exit__(self, exc_type: Any, exc: BaseException | None, tb: Any) -> bool:
+    def __exit__(self, exc_type: Any, exc: BaseException | None, tb: Any) -> Literal[False]:
         if isinstance(exc, BotoCoreError):
             raise StorageUnavailable() from exc
         if isinstance(exc, ClientError):
@@ -213,9 +213,10 @@ def presigned_post(
         *({name: value} for name, value in fields.items()),
         ["content-length-range", size, size],
     ]
-    return signing_client().generate_presigned_post(
+    post: dict[str, Any] = signing_client().generate_presigned_post(
         Bucket=_bucket(), Key=key, Fields=fields, Conditions=conditions, ExpiresIn=expires_in
     )
+    return post
 
 
 def signed_get_url(
@@ -232,8 +233,8 @@ def signed_get_url(
         params["ResponseContentDisposition"] = content_disposition(download_name, disposition)
     if attachment:
         params["ResponseContentType"] = "application/octet-stream"
-    return signing_client().generate_presigned_url(
-        "get_object", Params=params, ExpiresIn=expires_in
+    return str(
+        signing_client().generate_presigned_url("get_object", Params=params, ExpiresIn=expires_in)
     )
 
 
@@ -260,8 +261,8 @@ def presigned_part_url(
     }
     if content_md5 is not None:
         params["ContentMD5"] = content_md5
-    return signing_client().generate_presigned_url(
-        "upload_part", Params=params, ExpiresIn=expires_in
+    return str(
+        signing_client().generate_presigned_url("upload_part", Params=params, ExpiresIn=expires_in)
     )
 
 
@@ -367,7 +368,7 @@ def read_head(key: str, length: int, *, etag: str | None = None) -> bytes:
             if etag is not None:
                 _raise_if_not_the_same(error)
             raise
-        return response["Body"].read(length)
+        return bytes(response["Body"].read(length))
 
 
 def _raise_if_not_the_same(error: ClientError) -> None:
@@ -439,7 +440,7 @@ def create_multipart(
         response = client().create_multipart_upload(
             Bucket=_bucket(), Key=key, ContentType=content_type, **params
         )
-    return response["UploadId"]
+    return str(response["UploadId"])
 
 
 def list_parts(*, key: str, upload_id: str) -> list[StoredPart] | None:

@@ -47,7 +47,7 @@ def upload_start(*, owner: AbstractBaseUser, request: UploadRequest) -> tuple[Up
     upload_id = uuid.uuid4()
     upload = Upload(
         id=upload_id,
-        owner=owner,
+        owner_id=owner.pk,
         key=object_key(
             visibility=request.visibility, upload_id=upload_id, filename=request.filename
         ),

@@ -7,7 +7,7 @@ written by `manage.py s3_setup`, so they work on buckets with ACLs disabled.
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Any, cast
 
 from django.contrib.staticfiles.storage import ManifestFilesMixin
 from storages.backends.s3 import S3Storage
@@ -28,11 +28,15 @@ class _PublicPrefixStorage(S3Storage):
     querystring_auth = False
     default_acl = None
 
-    def url(self, name, parameters=None, expire=None, http_method=None):
+    def url(
+        self, name: str, parameters: Any = None, expire: Any = None, http_method: Any = None
+    ) -> str:
         return s3.public_url(self._normalize_name(clean_name(name)))
 
 
-class StaticStorage(ManifestFilesMixin, _PublicPrefixStorage):
+# ManifestFilesMixin.url (hashed names) and the S3 storage's url differ in signature; the
+# mixin's comes first and is the one used.
+class StaticStorage(ManifestFilesMixin, _PublicPrefixStorage):  # type: ignore[misc]
     """collectstatic's files under `static/`, pages linking to their hashed names.
 
     Hashed names are cached for a year by browsers and the CDN. The manifest (hashed name of
@@ -52,12 +56,13 @@ class StaticStorage(ManifestFilesMixin, _PublicPrefixStorage):
 
     def _ensure_manifest(self) -> None:
         if self._hashed_files is None:
-            self._hashed_files, self._manifest_hash = self.load_manifest()
+            files, manifest_hash = cast(tuple[dict[str, str], str], self.load_manifest())
+            self._hashed_files, self._manifest_hash = files, manifest_hash
 
     @property
     def hashed_files(self) -> dict[str, str]:
         self._ensure_manifest()
-        return self._hashed_files
+        return cast(dict[str, str], self._hashed_files)  # the same dict: collectstatic fills it
 
     @hashed_files.setter
     def hashed_files(self, value: dict[str, str]) -> None:
@@ -66,14 +71,14 @@ class StaticStorage(ManifestFilesMixin, _PublicPrefixStorage):
     @property
     def manifest_hash(self) -> str:
         self._ensure_manifest()
-        return self._manifest_hash
+        return cast(str, self._manifest_hash)
 
     @manifest_hash.setter
     def manifest_hash(self, value: str) -> None:
         self._manifest_hash = value
 
     def get_object_parameters(self, name: str) -> dict[str, Any]:
-        params = super().get_object_parameters(name)
+        params: dict[str, Any] = super().get_object_parameters(name)
         params.setdefault(
             "CacheControl", CACHE_FOREVER if HASHED_NAME.search(name) else CACHE_REVALIDATE
         )

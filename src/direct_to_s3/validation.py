@@ -195,4 +195,4 @@ def _size(value: Any) -> int:
 def _visibility(value: Any) -> str:
     if value not in Upload.Visibility.values:
         raise InvalidUpload("Choose whether the file is public or private.", field="visibility")
-    return value
+    return str(value)

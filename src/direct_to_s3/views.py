@@ -37,7 +37,7 @@ def index(request: HttpRequest) -> HttpResponse:
 
 def _list_context(request: HttpRequest, cursor: str | None = None) -> dict[str, object]:
     page = page_of(
-        selectors.upload_list(owner=request.user, status=Upload.Status.COMPLETE),
+        selectors.upload_list(owner=selectors.request_user(request), status=Upload.Status.COMPLETE),
         cursor=cursor,
         limit=PAGE_SIZE,
     )
@@ -67,7 +67,7 @@ def upload_list(request: HttpRequest) -> HttpResponse:
 def upload_delete(request: HttpRequest, upload_id: str) -> HttpResponse:
     """Answers what replaces the file's row: nothing, or the row and why it stays."""
     try:
-        upload = selectors.upload_get(owner=request.user, upload_id=upload_id)
+        upload = selectors.upload_get(owner=selectors.request_user(request), upload_id=upload_id)
         services.upload_delete(upload=upload)
     except UploadNotFound:
         pass  # already gone: its row goes too
@@ -76,7 +76,9 @@ def upload_delete(request: HttpRequest, upload_id: str) -> HttpResponse:
         return render(
             request, "direct_to_s3/_upload_item.html", {**context, "row_error": error.message}
         )
-    if selectors.upload_list(owner=request.user, status=Upload.Status.COMPLETE).exists():
+    if selectors.upload_list(
+        owner=selectors.request_user(request), status=Upload.Status.COMPLETE
+    ).exists():
         return HttpResponse("")
     # That was the last file: the whole list, to say it is empty.
     response = render(request, "direct_to_s3/_upload_list.html", _list_context(request))

@@ -10,6 +10,7 @@ never served inline, public or not.
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.core.files.storage import storages
 from django.utils.module_loading import import_string
 from storages.backends.s3 import S3Storage
@@ -47,9 +48,10 @@ def served_prefixes() -> tuple[str, ...]:
 def static_prefix() -> str:
     """Where collectstatic writes in the bucket: the staticfiles storage's location when it is
     an S3 storage, else where direct_to_s3.storages.StaticStorage would write."""
-    backend = import_string(storages.backends[STATIC_ALIAS]["BACKEND"])
+    backend = import_string(str(settings.STORAGES[STATIC_ALIAS]["BACKEND"]))
     if isinstance(backend, type) and issubclass(backend, S3Storage):
-        return _as_prefix(storages[STATIC_ALIAS].location)
+        static: S3Storage = storages[STATIC_ALIAS]
+        return _as_prefix(static.location)
     return _as_prefix(DEFAULT_STATIC_LOCATION)
 
 

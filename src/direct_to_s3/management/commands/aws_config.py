@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
@@ -129,7 +130,7 @@ class Command(BaseCommand):
         origins = origins or list(app_settings().cors_origins)
         if not origins and document in (None, "cors"):
             raise CommandError("No origins: set DIRECT_TO_S3['CORS_ORIGINS'] or pass --origin.")
-        builders = {
+        builders: dict[str, Callable[[], dict[str, Any]]] = {
             "app-policy": lambda: app_policy(bucket),
             "setup-policy": lambda: setup_policy(bucket),
             "bucket-policy": lambda: s3.public_read_policy(bucket, visibility.public_prefixes()),
