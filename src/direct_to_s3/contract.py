@@ -25,8 +25,6 @@ class MultipartTicket(TypedDict):
     multipart_upload_id: str
     part_size: int
     part_count: int
-    # Deprecated since 0.2.0 (the upload's `links.parts`); upload.js still reads it.
-    parts_url: NotRequired[str]
 
 
 Ticket = PostTicket | MultipartTicket

@@ -70,8 +70,6 @@ def upload_as_dict(upload: Upload) -> UploadBody:
 
 
 def created_upload(upload: Upload, ticket: Ticket) -> CreatedUpload:
-    if ticket["method"] == "multipart":
-        ticket = {**ticket, "parts_url": reverse("direct_to_s3:api-parts", args=[upload.id])}
     return {**upload_as_dict(upload), "upload": ticket}
 
 

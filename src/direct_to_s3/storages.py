@@ -46,6 +46,9 @@ class StaticStorage(ManifestFilesMixin, _PublicPrefixStorage):  # type: ignore[m
 
     location = "static"
     file_overwrite = True
+    # The upload page's ES modules import each other: rewrite those imports to hashed names
+    # too, or a year-cached module could import a stale sibling after a deploy.
+    support_js_module_import_aggregation = True
 
     def __init__(self, **settings: Any) -> None:
         # Skips ManifestFilesMixin.__init__, whose only extra is reading the manifest right away.

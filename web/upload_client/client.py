@@ -245,12 +245,15 @@ class UploadClient:
             url = page["next"]
 
     def find_resumable(self, file: LocalFile, visibility: str) -> dict[str, Any] | None:
+        """A pending multipart upload of the same file, by the page's rule (resume.js
+        isSameFile): name, size, modification time and type, and the same visibility."""
         for upload in self.pending_uploads():
             if (
                 upload["method"] == "multipart"
                 and upload["filename"] == file.name
                 and upload["size"] == file.size
                 and upload["last_modified"] == file.last_modified
+                and upload["content_type"] == file.content_type.lower()
                 and upload["visibility"] == visibility
             ):
                 return upload
