@@ -20,12 +20,11 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import boto3
 import pytest
 import requests
-from botocore.config import Config
 
 from devtools.seaweedfs import LocalS3Server, free_port, stop_group
+from tests.conftest import s3_client_for
 
 REPO = Path(__file__).resolve().parents[2]
 SECTION = "## Add it to your project"
@@ -199,14 +198,7 @@ def test_a_private_upload_completes_and_opens_only_through_a_signed_link(
     content, upload_json = upload(session, project, "private")
 
     opened = session.get(absolute(project, upload_json["links"]["file"]), timeout=10)
-    s3 = boto3.client(
-        "s3",
-        endpoint_url=seaweedfs.endpoint_url,
-        region_name="us-east-1",
-        aws_access_key_id=seaweedfs.access_key,
-        aws_secret_access_key=seaweedfs.secret_key,
-        config=Config(signature_version="s3v4", s3={"addressing_style": "path"}),
-    )
+    s3 = s3_client_for(seaweedfs)
     key = upload_json["key"]
     anonymous = requests.get(f"{seaweedfs.endpoint_url}/{project['bucket']}/{key}", timeout=10)
 

@@ -10,11 +10,11 @@ import time
 from typing import Any
 
 import pytest
-from django.db import connection
 
 from direct_to_s3 import s3, services
 from direct_to_s3.models import Upload
 from tests.conftest import bucket_name
+from tests.postgres.conftest import run_in_threads
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -52,23 +52,13 @@ def test_simultaneous_completions_both_answer_complete_with_one_object(
     monkeypatch.setattr(s3, "head_object", slow_head)
     start = threading.Barrier(2)
     results: list[Upload] = []
-    errors: list[BaseException] = []
 
     def complete() -> None:
-        try:
-            mine = Upload.objects.get(pk=upload.pk)
-            start.wait(timeout=10)
-            results.append(services.upload_complete(upload=mine))
-        except BaseException as error:  # reported by the assertions below
-            errors.append(error)
-        finally:
-            connection.close()
+        mine = Upload.objects.get(pk=upload.pk)
+        start.wait(timeout=10)
+        results.append(services.upload_complete(upload=mine))
 
-    threads = [threading.Thread(target=complete) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
+    errors = run_in_threads(complete, 2, timeout=30)
 
     assert errors == []
     # The second checked S3 while the first was still checking: no row lock is held on S3.
