@@ -32,3 +32,5 @@ STORAGES = {
 }
 DIRECT_TO_S3 = {**DIRECT_TO_S3, "BROWSER_ENDPOINT_URL": None}  # noqa: F405
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+# A project's own model using the app's model fields (tests/testapp).
+INSTALLED_APPS = [*INSTALLED_APPS, "tests.testapp"]  # noqa: F405
