@@ -36,8 +36,9 @@ def readme_steps() -> list[tuple[str, str]]:
     """(language, code) of each fenced block in the README's section, in order."""
     readme = (REPO / "README.md").read_text()
     start = readme.index(SECTION)
-    end = readme.find("\n## ", start + len(SECTION))
-    section = readme[start : end if end > 0 else None]
+    # The steps end at the next heading (a subsection is about something else).
+    end = re.search(r"\n#{2,3} ", readme[start + len(SECTION) :])
+    section = readme[start : start + len(SECTION) + end.start() if end else None]
     # Blocks inside list items are indented; dedent each line as a block would be.
     lines = [line[4:] if line.startswith("    ") else line for line in section.splitlines()]
     return [(lang, code) for lang, code in FENCE.findall("\n".join(lines) + "\n")]
