@@ -215,6 +215,8 @@ class DirectFileField(models.FileField):
 
     def _deleter(self, key: str) -> Callable[[], None]:
         def delete() -> None:
+            if self.model._default_manager.filter(**{self.attname: key}).exists():
+                return  # another instance still holds this file (one upload attached twice)
             upload = Upload.objects.filter(key=key).first()
             if upload is not None:
                 services.upload_delete(upload=upload)

@@ -147,6 +147,35 @@ def test_replacing_a_file_deletes_the_old_object_and_upload(
     assert exists(moto_s3, new.key)
 
 
+def test_replacing_a_file_another_instance_still_holds_keeps_the_object(
+    moto_s3: Any, user: Any, make_upload: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    shared, new = stored(moto_s3, make_upload(user)), stored(moto_s3, make_upload(user))
+    Document.objects.create(owner=user, cover=shared.key)
+    document = Document.objects.create(owner=user, cover=shared.key)
+    document = Document.objects.get(pk=document.pk)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        document.cover = new.key
+        document.save()
+
+    assert exists(moto_s3, shared.key)
+    assert Upload.objects.filter(pk=shared.pk).exists()
+
+
+def test_deleting_an_instance_keeps_a_file_another_instance_holds(
+    moto_s3: Any, user: Any, make_upload: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    shared = stored(moto_s3, make_upload(user))
+    Document.objects.create(owner=user, cover=shared.key)
+    document = Document.objects.create(owner=user, cover=shared.key)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        document.delete()
+
+    assert exists(moto_s3, shared.key)
+
+
 def test_clearing_a_file_deletes_the_old_object(
     moto_s3: Any, user: Any, make_upload: Any, django_capture_on_commit_callbacks: Any
 ) -> None:
