@@ -11,6 +11,7 @@ from direct_to_s3 import conf, s3, visibility
 from direct_to_s3.keys import INCOMING_PREFIX
 
 MAX_TICKET_SECONDS = 15 * 60
+MIN_FORM_REFERENCE_SECONDS = 60
 # S3's own limits: the largest object, and the largest single PUT/POST or server-side copy.
 S3_MAX_OBJECT_SIZE = 5 * 1024**4
 S3_MAX_SINGLE_UPLOAD_SIZE = 5 * 1024**3
@@ -86,6 +87,15 @@ def check_upload_settings(app_configs: Any = None, **kwargs: Any) -> list[Error]
                 f"{_key('PURGE_AFTER')} must be at least 900 seconds: a failed or cancelled "
                 "upload stays listed at least as long as its ticket could still be used.",
                 id="direct_to_s3.E010",
+            )
+        )
+    if options.form_reference_max_age < MIN_FORM_REFERENCE_SECONDS:
+        errors.append(
+            Error(
+                f"{_key('FORM_REFERENCE_MAX_AGE')} must be at least 60 seconds: a form "
+                "reference must outlive the upload it names and the form's submission.",
+                hint="The default is 86400 (24 hours).",
+                id="direct_to_s3.E015",
             )
         )
     return errors + check_storages()

@@ -69,6 +69,11 @@ class AppSettings:
     quota_bytes: int = 100 * GiB
     quota_pending_bytes: int = 50 * GiB
     quota_pending_count: int = 200
+    # Seconds a form reference (`forms.reference_for`) stays valid: time to finish the form.
+    form_reference_max_age: int = 24 * 3600
+    # Whether a DirectFileField without its own `delete_replaced` deletes the object it held
+    # once a save replaces or clears it, or its instance is deleted.
+    delete_replaced_files: bool = True
     # Seconds after which `sweep_uploads` abandons a pending upload.
     pending_max_age: int = 24 * 3600
     # Seconds failed and cancelled uploads stay listed before `sweep_uploads` deletes their rows.
@@ -106,6 +111,9 @@ def problems(values: dict[str, Any]) -> list[str]:
         if key in _SEQUENCES:
             ok = isinstance(value, list | tuple) and all(isinstance(v, str) for v in value)
             expected = "a list of strings"
+        elif isinstance(FIELDS[key].default, bool):
+            ok = isinstance(value, bool)
+            expected = "True or False"
         elif FIELDS[key].default is not None and isinstance(FIELDS[key].default, int):
             ok = isinstance(value, int) and not isinstance(value, bool)
             expected = "an integer"

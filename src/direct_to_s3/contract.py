@@ -55,6 +55,8 @@ class UploadBody(TypedDict):
     part_count: int | None
     last_modified: int | None
     url: str | None  # complete uploads: the public URL, or the app's gate for private files
+    # Complete uploads: the signed, expiring reference a DirectFileFormField accepts.
+    form_reference: str | None
     links: UploadLinks
 
 

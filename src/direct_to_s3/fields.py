@@ -28,6 +28,7 @@ from django.db.models.signals import post_delete, post_init
 
 from direct_to_s3 import s3, services
 from direct_to_s3 import visibility as visibilities
+from direct_to_s3.conf import app_settings
 from direct_to_s3.models import Upload
 
 _SIZE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([KMGT]i?B|B|bytes)?\s*$", re.IGNORECASE)
@@ -140,7 +141,8 @@ class DirectFileField(models.FileField):
     `visibility` picks the storage and URL rule; `allowed_types` (e.g. `["image/*",
     "application/pdf"]`) and `max_size` (bytes or `"20 MB"`) narrow what its form field accepts;
     `delete_replaced` deletes the old object (and its upload) once a save that replaces or
-    clears it, or deletes the instance, is committed.
+    clears it, or deletes the instance, is committed; without it (None), the project's
+    DIRECT_TO_S3["DELETE_REPLACED_FILES"] decides.
     """
 
     description = "A file uploaded straight to S3"
@@ -153,7 +155,7 @@ class DirectFileField(models.FileField):
         visibility: str = visibilities.PRIVATE,
         allowed_types: Sequence[str] | None = None,
         max_size: int | str | None = None,
-        delete_replaced: bool = True,
+        delete_replaced: bool | None = None,
         **kwargs: Any,
     ) -> None:
         for option in ("storage", "upload_to"):
@@ -163,7 +165,7 @@ class DirectFileField(models.FileField):
         self.allowed_types = list(allowed_types) if allowed_types is not None else None
         self.max_size_option = max_size
         self.max_size = parse_size(max_size) if max_size is not None else None
-        self.delete_replaced = delete_replaced
+        self.delete_replaced_option = delete_replaced
         kwargs.setdefault("max_length", Upload._meta.get_field("key").max_length)
         super().__init__(verbose_name, name, storage=VisibilityStorage(visibility), **kwargs)
 
@@ -178,9 +180,17 @@ class DirectFileField(models.FileField):
             kwargs["allowed_types"] = self.allowed_types
         if self.max_size_option is not None:
             kwargs["max_size"] = self.max_size_option
-        if not self.delete_replaced:
-            kwargs["delete_replaced"] = False
+        # None (the setting decides) stays out, so migrations do not follow the setting.
+        if self.delete_replaced_option is not None:
+            kwargs["delete_replaced"] = self.delete_replaced_option
         return name, "direct_to_s3.fields.DirectFileField", args, kwargs
+
+    @property
+    def delete_replaced(self) -> bool:
+        """The field's own `delete_replaced`, else DIRECT_TO_S3["DELETE_REPLACED_FILES"]."""
+        if self.delete_replaced_option is not None:
+            return self.delete_replaced_option
+        return app_settings().delete_replaced_files
 
     def contribute_to_class(
         self, cls: type[models.Model], name: str, private_only: bool = False, **kwargs: Any

@@ -31,13 +31,12 @@ from django.core.files.uploadedfile import UploadedFile
 from django.forms.widgets import FILE_INPUT_CONTRADICTION, CheckboxInput
 from django.utils.datastructures import MultiValueDict
 
+from direct_to_s3.conf import app_settings
 from direct_to_s3.fields import type_allowed
 from direct_to_s3.models import Upload
 from direct_to_s3.validation import human_size
 
 REFERENCE_SALT = "direct_to_s3.forms.reference"
-# Seconds a reference stays valid after its upload completed: time to finish filling the form.
-REFERENCE_MAX_AGE = 24 * 3600
 CLEAR_SUFFIX = "-clear"
 
 _FAMILIES = {
@@ -55,8 +54,10 @@ def reference_for(upload: Upload) -> str:
 
 def upload_id_from(reference: str) -> str:
     """The upload a reference names; `signing.BadSignature` (or its subclass
-    `SignatureExpired`) when it was not made by `reference_for`, or too long ago."""
-    upload_id = signing.loads(reference, salt=REFERENCE_SALT, max_age=REFERENCE_MAX_AGE)
+    `SignatureExpired`) when it was not made by `reference_for`, or more than
+    DIRECT_TO_S3["FORM_REFERENCE_MAX_AGE"] seconds ago."""
+    max_age = app_settings().form_reference_max_age
+    upload_id = signing.loads(reference, salt=REFERENCE_SALT, max_age=max_age)
     try:
         return str(uuid.UUID(upload_id))
     except (TypeError, ValueError, AttributeError):

@@ -19,6 +19,7 @@ from direct_to_s3.contract import (
     UploadBody,
     UploadLinks,
 )
+from direct_to_s3.forms import reference_for
 from direct_to_s3.models import Upload
 from direct_to_s3.s3 import StoredPart
 from direct_to_s3.services import upload_public_url
@@ -65,6 +66,7 @@ def upload_as_dict(upload: Upload) -> UploadBody:
         "part_count": upload.part_count,
         "last_modified": upload.file_last_modified,
         "url": upload_link(upload) if complete else None,
+        "form_reference": reference_for(upload) if complete else None,
         "links": upload_links(upload),
     }
 

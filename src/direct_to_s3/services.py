@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
+import copy
 import uuid
 from dataclasses import dataclass
 from datetime import timedelta
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 
-from direct_to_s3 import limits, s3, visibility
+from direct_to_s3 import limits, s3, signals, visibility
 from direct_to_s3.checks import MAX_TICKET_SECONDS
 from direct_to_s3.conf import app_settings
 from direct_to_s3.contract import MultipartTicket, SignedPart, Ticket
@@ -277,6 +278,9 @@ def _record_complete(upload: Upload, *, etag: str) -> Upload:
         if current is not None and current.status == Upload.Status.PENDING:
             current.mark_complete(etag=etag)
             current.save()
+            transaction.on_commit(
+                lambda: signals.upload_completed.send_robust(sender=Upload, upload=current)
+            )
             return current
     if current is not None and current.status == Upload.Status.COMPLETE:
         return current  # a parallel complete recorded the same object
@@ -376,10 +380,17 @@ def upload_cancel(*, upload: Upload) -> Upload:
     return current
 
 
-def upload_delete(*, upload: Upload) -> None:
-    """Remove the bytes, then the record; if S3 is unreachable both stay."""
+def upload_delete(*, upload: Upload, sender: type[models.Model] = Upload) -> None:
+    """Remove the bytes, then the record; if S3 is unreachable both stay.
+
+    `file_deleted` is sent by `sender`: a DirectFileField deleting its old file names its model.
+    """
     _discard_bytes(upload)
+    deleted = copy.copy(upload)  # keeps its id, which delete() clears
     upload.delete()
+    transaction.on_commit(
+        lambda: signals.file_deleted.send_robust(sender=sender, key=deleted.key, upload=deleted)
+    )
 
 
 def _discard_bytes(upload: Upload) -> None:

@@ -108,3 +108,15 @@ def test_purging_rows_before_their_ticket_could_expire_is_an_error(settings: Any
     change_app_settings(settings, PURGE_AFTER=60)
 
     assert "direct_to_s3.E010" in ids(check_upload_settings())
+
+
+def test_a_form_reference_living_under_a_minute_is_an_error(settings: Any) -> None:
+    change_app_settings(settings, FORM_REFERENCE_MAX_AGE=59)
+
+    assert ids(check_upload_settings()) == ["direct_to_s3.E015"]
+
+
+def test_a_form_reference_living_a_minute_passes(settings: Any) -> None:
+    change_app_settings(settings, FORM_REFERENCE_MAX_AGE=60)
+
+    assert check_upload_settings() == []

@@ -16,6 +16,9 @@ def ids(messages: list[Error]) -> list[str]:
 
 def test_without_the_setting_every_default_applies(settings: Any) -> None:
     del settings.DIRECT_TO_S3
+    # pytest-django deletes a setting without sending setting_changed, and the app's models
+    # have read the settings already (a DirectFileField's default `delete_replaced`).
+    conf.app_settings.cache_clear()
 
     assert conf.app_settings() == conf.AppSettings()
 
@@ -62,3 +65,17 @@ def test_a_setting_that_is_not_a_dict_is_a_check_error(settings: Any) -> None:
 
 def test_every_key_has_a_default() -> None:
     assert set(conf.FIELDS) == {name.upper() for name in vars(conf.AppSettings())}
+
+
+def test_a_switch_must_be_true_or_false(app_settings: Any) -> None:
+    app_settings(DELETE_REPLACED_FILES=1)
+
+    assert ids(check_upload_settings()) == ["direct_to_s3.E011"]
+    assert "True or False" in check_upload_settings()[0].msg
+
+
+def test_a_switch_turned_off_is_read(app_settings: Any) -> None:
+    app_settings(DELETE_REPLACED_FILES=False)
+
+    assert check_upload_settings() == []
+    assert conf.app_settings().delete_replaced_files is False

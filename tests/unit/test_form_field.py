@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import time
 from typing import Any
 
 import pytest
@@ -10,7 +11,6 @@ from django import forms
 from django.core import signing
 from django.core.exceptions import ImproperlyConfigured
 
-from direct_to_s3 import forms as direct_forms
 from direct_to_s3.forms import DirectFileFormField, DirectUploadFormMixin, reference_for
 from direct_to_s3.models import Upload
 from tests.testapp.models import Document
@@ -86,11 +86,42 @@ def test_a_value_signed_for_something_else_is_refused(user: Any, make_upload: An
     assert cover_errors(form) == ["invalid_reference"]
 
 
-def test_an_expired_reference_is_refused(
+def reference_made_ago(seconds: int, upload: Upload, monkeypatch: pytest.MonkeyPatch) -> str:
+    with monkeypatch.context() as patched:
+        patched.setattr(
+            signing.TimestampSigner,
+            "timestamp",
+            lambda self: signing.b62_encode(int(time.time()) - seconds),
+        )
+        return reference_for(upload)
+
+
+def test_a_reference_older_than_the_setting_is_refused_as_expired(
+    user: Any, make_upload: Any, app_settings: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    app_settings(FORM_REFERENCE_MAX_AGE=60)
+    reference = reference_made_ago(61, make_upload(user), monkeypatch)
+
+    form = DocumentForm({"cover": reference}, user=user)
+
+    assert cover_errors(form) == ["expired_reference"]
+
+
+def test_a_reference_within_the_setting_is_accepted(
+    user: Any, make_upload: Any, app_settings: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    app_settings(FORM_REFERENCE_MAX_AGE=60)
+    reference = reference_made_ago(50, make_upload(user), monkeypatch)
+
+    form = DocumentForm({"cover": reference}, user=user, instance=Document(owner=user))
+
+    assert form.is_valid(), form.errors
+
+
+def test_a_reference_a_day_old_is_expired_by_default(
     user: Any, make_upload: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    reference = reference_for(make_upload(user))
-    monkeypatch.setattr(direct_forms, "REFERENCE_MAX_AGE", -1)
+    reference = reference_made_ago(24 * 3600 + 1, make_upload(user), monkeypatch)
 
     form = DocumentForm({"cover": reference}, user=user)
 

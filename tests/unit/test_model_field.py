@@ -245,3 +245,64 @@ def test_nothing_is_deleted_when_the_save_rolls_back(
 
     assert len(callbacks) == 1  # run only once the transaction commits
     assert exists(moto_s3, old.key)
+
+
+def test_deconstruct_leaves_the_default_deletion_to_the_setting(app_settings: Any) -> None:
+    app_settings(DELETE_REPLACED_FILES=False)
+
+    assert "delete_replaced" not in DirectFileField().deconstruct()[3]
+
+
+def test_deconstruct_keeps_an_explicit_deletion() -> None:
+    kwargs = DirectFileField(delete_replaced=True).deconstruct()[3]
+
+    assert kwargs == {"visibility": "private", "delete_replaced": True}
+
+
+def test_with_the_setting_off_replacing_a_file_keeps_the_old_object(
+    moto_s3: Any,
+    user: Any,
+    make_upload: Any,
+    app_settings: Any,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    app_settings(DELETE_REPLACED_FILES=False)
+    old, new = stored(moto_s3, make_upload(user)), stored(moto_s3, make_upload(user))
+    Document.objects.create(owner=user, cover=old.key)
+    document = Document.objects.get()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        document.cover = new.key
+        document.save()
+
+    assert exists(moto_s3, old.key)
+    assert Upload.objects.filter(pk=old.pk).exists()
+
+
+def test_a_fields_own_delete_replaced_wins_over_the_setting(app_settings: Any) -> None:
+    app_settings(DELETE_REPLACED_FILES=False)
+
+    assert DirectFileField(delete_replaced=True).delete_replaced is True
+    assert DirectFileField().delete_replaced is False
+
+
+def test_with_the_setting_off_a_field_saying_true_still_deletes_the_old_object(
+    moto_s3: Any,
+    user: Any,
+    make_upload: Any,
+    app_settings: Any,
+    monkeypatch: pytest.MonkeyPatch,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    app_settings(DELETE_REPLACED_FILES=False)
+    monkeypatch.setattr(Document._meta.get_field("cover"), "delete_replaced_option", True)
+    old, new = stored(moto_s3, make_upload(user)), stored(moto_s3, make_upload(user))
+    Document.objects.create(owner=user, cover=old.key)
+    document = Document.objects.get()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        document.cover = new.key
+        document.save()
+
+    assert not exists(moto_s3, old.key)
+    assert exists(moto_s3, new.key)
