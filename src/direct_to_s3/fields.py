@@ -22,11 +22,11 @@ from typing import IO, Any
 
 from django.core.exceptions import SuspiciousFileOperation
 from django.core.files.storage import Storage
-from django.db import models, transaction
+from django.db import models, router, transaction
 from django.db.models.fields.files import FieldFile
 from django.db.models.signals import post_delete, post_init
 
-from direct_to_s3 import s3, services
+from direct_to_s3 import s3, services, signals
 from direct_to_s3 import visibility as visibilities
 from direct_to_s3.conf import app_settings
 from direct_to_s3.models import Upload
@@ -205,33 +205,53 @@ class DirectFileField(models.FileField):
 
     def pre_save(self, model_instance: models.Model, add: bool) -> Any:
         file = super().pre_save(model_instance, add)
-        if self.delete_replaced:
-            saved = _saved_keys(model_instance)
-            old = _key(saved.get(self.attname))
-            new = _key(file)
-            # A new instance has nothing saved to replace, whatever it was constructed with.
-            if old and old != new and not add:
-                # Robust: S3 being down must not turn the committed save into an error page.
-                transaction.on_commit(
-                    self._deleter(old), using=model_instance._state.db, robust=True
+        saved = _saved_keys(model_instance)
+        new = _key(file)
+        sender = type(model_instance)
+        using = model_instance._state.db or router.db_for_write(sender, instance=model_instance)
+        if add:
+            old = ""  # a new instance has nothing saved to replace, whatever it was built with
+        elif self.attname in saved:
+            old = _key(saved[self.attname])
+        else:
+            # Without delete_replaced nothing recorded the loaded key; the row still holds it.
+            rows = sender._default_manager.using(using).filter(pk=model_instance.pk)
+            old = _key(rows.values_list(self.attname, flat=True).first())
+        if self.delete_replaced and old and old != new:
+            # Robust: S3 being down must not turn the committed save into an error page.
+            transaction.on_commit(self._deleter(old, sender=sender), using=using, robust=True)
+        if new and new != old:
+
+            def attached() -> None:
+                signals.file_attached.send_robust(
+                    sender=sender,
+                    instance=model_instance,
+                    field_name=self.name,
+                    upload=Upload.objects.filter(key=new).first(),
+                    key=new,
                 )
-            saved[self.attname] = new
+
+            transaction.on_commit(attached, using=using)
+        saved[self.attname] = new
         return file
 
     def _delete_with_instance(self, instance: models.Model, **kwargs: Any) -> None:
         key = _key(getattr(instance, self.attname))
         if key:
-            transaction.on_commit(self._deleter(key), using=instance._state.db, robust=True)
+            transaction.on_commit(
+                self._deleter(key, sender=type(instance)), using=instance._state.db, robust=True
+            )
 
-    def _deleter(self, key: str) -> Callable[[], None]:
+    def _deleter(self, key: str, *, sender: type[models.Model]) -> Callable[[], None]:
         def delete() -> None:
             if self.model._default_manager.filter(**{self.attname: key}).exists():
                 return  # another instance still holds this file (one upload attached twice)
             upload = Upload.objects.filter(key=key).first()
             if upload is not None:
-                services.upload_delete(upload=upload)
+                services.upload_delete(upload=upload, sender=sender)  # sends file_deleted
             else:
                 self.storage.delete(key)
+                signals.file_deleted.send_robust(sender=sender, key=key, upload=None)
 
         return delete
 

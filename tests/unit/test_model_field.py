@@ -243,7 +243,7 @@ def test_nothing_is_deleted_when_the_save_rolls_back(
         document.cover = new.key
         document.save()
 
-    assert len(callbacks) == 1  # run only once the transaction commits
+    assert len(callbacks) == 2  # the deletion and file_attached, run once it commits
     assert exists(moto_s3, old.key)
 
 
