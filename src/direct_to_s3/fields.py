@@ -196,7 +196,9 @@ class DirectFileField(models.FileField):
         self, cls: type[models.Model], name: str, private_only: bool = False, **kwargs: Any
     ) -> None:
         super().contribute_to_class(cls, name, private_only=private_only, **kwargs)
-        if not cls._meta.abstract and self.delete_replaced:
+        # Connected unless the field itself says no: the setting is read when a file would be
+        # deleted, not when models load.
+        if not cls._meta.abstract and self.delete_replaced_option is not False:
             post_init.connect(self._remember_saved_key, sender=cls, weak=False)
             post_delete.connect(self._delete_with_instance, sender=cls, weak=False)
 
@@ -237,7 +239,7 @@ class DirectFileField(models.FileField):
 
     def _delete_with_instance(self, instance: models.Model, **kwargs: Any) -> None:
         key = _key(getattr(instance, self.attname))
-        if key:
+        if key and self.delete_replaced:
             transaction.on_commit(
                 self._deleter(key, sender=type(instance)), using=instance._state.db, robust=True
             )

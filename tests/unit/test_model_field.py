@@ -279,6 +279,23 @@ def test_with_the_setting_off_replacing_a_file_keeps_the_old_object(
     assert Upload.objects.filter(pk=old.pk).exists()
 
 
+def test_with_the_setting_off_deleting_an_instance_keeps_its_file(
+    moto_s3: Any,
+    user: Any,
+    make_upload: Any,
+    app_settings: Any,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    app_settings(DELETE_REPLACED_FILES=False)
+    cover = stored(moto_s3, make_upload(user))
+    document = Document.objects.create(owner=user, cover=cover.key)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        document.delete()
+
+    assert exists(moto_s3, cover.key)
+
+
 def test_a_fields_own_delete_replaced_wins_over_the_setting(app_settings: Any) -> None:
     app_settings(DELETE_REPLACED_FILES=False)
 
