@@ -53,7 +53,7 @@ def test_listed_and_read_complete_uploads_carry_their_reference(api: Client, mot
     assert api.get("/api/uploads").json()["uploads"][0]["form_reference"]
 
 
-def test_a_pending_upload_has_no_reference(api: Client) -> None:
+def test_a_pending_upload_has_no_reference(api: Client, moto_s3: Any) -> None:
     upload = started(api)
 
     assert upload["form_reference"] is None
