@@ -209,6 +209,11 @@ class DirectFileField(models.FileField):
         file = super().pre_save(model_instance, add)
         saved = _saved_keys(model_instance)
         new = _key(file)
+        # Django 6 may call pre_save twice in one insert: act once per stored value.
+        handled = model_instance.__dict__.setdefault("_direct_to_s3_handled", {})
+        if handled.get(self.attname) == new:
+            return file
+        handled[self.attname] = new
         sender = type(model_instance)
         using = model_instance._state.db or router.db_for_write(sender, instance=model_instance)
         if add:
