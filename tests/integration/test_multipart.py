@@ -273,3 +273,36 @@ def test_cli_resumes_a_1_gib_upload_stopped_half_way(
     bucket = bucket_name()
     assert sha256_of_object(real_s3, bucket, finished.key) == sha256_of_file(path)
     real_s3.delete_object(Bucket=bucket, Key=finished.key)
+
+
+@pytest.mark.parametrize("ending", ["complete", "cancel"])
+def test_a_part_url_reused_after_the_upload_ended_changes_nothing(
+    app: UploadClient, real_s3: Any, tmp_path: Path, ending: str
+) -> None:
+    file = LocalFile.at(make_file(tmp_path / "clip.mp4", 9 * MiB))
+    upload = app.start(file, "public")
+    signed = app.sign(upload, [1, 2])
+    for number, part in signed.items():
+        data = file.read((number - 1) * 8 * MiB, part["size"])
+        requests.put(
+            part["url"], data=data, headers={"Content-MD5": content_md5(data)}, timeout=30
+        ).raise_for_status()
+    if ending == "complete":
+        app.complete(upload)
+    else:
+        app.cancel(upload)
+    before = (
+        sha256_of_object(real_s3, bucket_name(), upload["key"]) if ending == "complete" else None
+    )
+    other = b"Z" * signed[1]["size"]
+
+    response = requests.put(
+        signed[1]["url"], data=other, headers={"Content-MD5": content_md5(other)}, timeout=30
+    )
+
+    assert response.status_code == 404  # NoSuchUpload: the part URL died with the upload id
+    keys = real_s3.list_objects_v2(Bucket=bucket_name(), Prefix=upload["key"]).get("KeyCount", 0)
+    if ending == "complete":
+        assert sha256_of_object(real_s3, bucket_name(), upload["key"]) == before
+    else:
+        assert keys == 0
