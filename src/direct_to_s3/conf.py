@@ -69,7 +69,7 @@ class AppSettings:
     quota_bytes: int = 100 * GiB
     quota_pending_bytes: int = 50 * GiB
     quota_pending_count: int = 200
-    # Seconds a form reference (`forms.reference_for`) stays valid: time to finish the form.
+    # Seconds a form reference (`references.reference_for`) stays valid: time to finish the form.
     form_reference_max_age: int = 24 * 3600
     # Whether a DirectFileField without its own `delete_replaced` deletes the object it held
     # once a save replaces or clears it, or its instance is deleted.

@@ -28,8 +28,10 @@ from django.db.models.signals import post_delete, post_init
 
 from direct_to_s3 import s3, services, signals
 from direct_to_s3 import visibility as visibilities
+from direct_to_s3.checks import S3_MAX_OBJECT_SIZE
 from direct_to_s3.conf import app_settings
 from direct_to_s3.models import Upload
+from direct_to_s3.rules import normalise_key_prefix
 
 _SIZE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([KMGT]i?B|B|bytes)?\s*$", re.IGNORECASE)
 _UNITS = {"": 1, "B": 1, "BYTES": 1, "K": 1024, "M": 1024**2, "G": 1024**3, "T": 1024**4}
@@ -52,18 +54,6 @@ def parse_size(value: int | str) -> int:
     if size <= 0:
         raise ValueError(f"A size must be positive, not {value!r}.")
     return size
-
-
-def type_allowed(content_type: str, patterns: Sequence[str]) -> bool:
-    """Whether `content_type` matches one of `patterns` (`image/png`, `image/*`, `*/*`)."""
-    kind = content_type.split(";", 1)[0].strip().lower()
-    for pattern in patterns:
-        pattern = pattern.strip().lower()
-        if pattern in {kind, "*/*", "*"}:
-            return True
-        if pattern.endswith("/*") and kind.startswith(pattern[:-1]):
-            return True
-    return False
 
 
 class VisibilityStorage(Storage):
@@ -139,7 +129,9 @@ class DirectFileField(models.FileField):
     """Stores the key of an upload made straight to S3 (see the module's docstring).
 
     `visibility` picks the storage and URL rule; `allowed_types` (e.g. `["image/*",
-    "application/pdf"]`) and `max_size` (bytes or `"20 MB"`) narrow what its form field accepts;
+    "application/pdf"]`), `max_size` (bytes or `"20 MB"`) and `key_prefix` (a folder below
+    the visibility's prefix, e.g. `"covers/"`) replace the app's defaults for this field: the
+    upload's S3 policy is signed by them and its form field accepts nothing else;
     `delete_replaced` deletes the old object (and its upload) once a save that replaces or
     clears it, or deletes the instance, is committed; without it (None), the project's
     DIRECT_TO_S3["DELETE_REPLACED_FILES"] decides.
@@ -155,6 +147,7 @@ class DirectFileField(models.FileField):
         visibility: str = visibilities.PRIVATE,
         allowed_types: Sequence[str] | None = None,
         max_size: int | str | None = None,
+        key_prefix: str = "",
         delete_replaced: bool | None = None,
         **kwargs: Any,
     ) -> None:
@@ -165,6 +158,9 @@ class DirectFileField(models.FileField):
         self.allowed_types = list(allowed_types) if allowed_types is not None else None
         self.max_size_option = max_size
         self.max_size = parse_size(max_size) if max_size is not None else None
+        if self.max_size is not None and self.max_size > S3_MAX_OBJECT_SIZE:
+            raise ValueError("max_size is over S3's limit for one object (5 TiB).")
+        self.key_prefix = normalise_key_prefix(key_prefix)
         self.delete_replaced_option = delete_replaced
         kwargs.setdefault("max_length", Upload._meta.get_field("key").max_length)
         super().__init__(verbose_name, name, storage=VisibilityStorage(visibility), **kwargs)
@@ -180,6 +176,8 @@ class DirectFileField(models.FileField):
             kwargs["allowed_types"] = self.allowed_types
         if self.max_size_option is not None:
             kwargs["max_size"] = self.max_size_option
+        if self.key_prefix:
+            kwargs["key_prefix"] = self.key_prefix
         # None (the setting decides) stays out, so migrations do not follow the setting.
         if self.delete_replaced_option is not None:
             kwargs["delete_replaced"] = self.delete_replaced_option
@@ -270,7 +268,17 @@ class DirectFileField(models.FileField):
             setattr(instance, self.attname, "")
 
     def formfield(self, **kwargs: Any) -> Any:
+        """Its own form field and widget; `multiple=True` gives one taking several files (to
+        save to a related model). A widget meant for FileFields (the admin's) is ignored."""
         from direct_to_s3.forms import DirectFileFormField
+        from direct_to_s3.widgets import DirectFileWidget
+
+        widget = kwargs.get("widget")
+        if widget is not None and not (
+            isinstance(widget, DirectFileWidget)
+            or (isinstance(widget, type) and issubclass(widget, DirectFileWidget))
+        ):
+            del kwargs["widget"]
 
         return super().formfield(
             **{
@@ -278,6 +286,7 @@ class DirectFileField(models.FileField):
                 "visibility": self.visibility,
                 "allowed_types": self.allowed_types,
                 "max_size": self.max_size,
+                "key_prefix": self.key_prefix,
                 **kwargs,
             }
         )

@@ -14,12 +14,14 @@ The field checks ownership, so it needs the user who fills the form in:
             fields = ["cover", "contract"]
 
     form = DocumentForm(request.POST, instance=document, user=request.user)
+
+Several files in one field: `DirectFileFormField(multiple=True, ...)` cleans to a list of
+uploads, which the form saves where the project wants them (the README shows a related model).
 """
 
 from __future__ import annotations
 
-import uuid
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 from django import forms
@@ -27,79 +29,24 @@ from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.models import AnonymousUser
 from django.core import signing
 from django.core.exceptions import ImproperlyConfigured, ValidationError
-from django.core.files.uploadedfile import UploadedFile
-from django.forms.widgets import FILE_INPUT_CONTRADICTION, CheckboxInput
-from django.utils.datastructures import MultiValueDict
 
-from direct_to_s3.conf import app_settings
-from direct_to_s3.fields import type_allowed
+from direct_to_s3.content_types import describe, type_allowed
 from direct_to_s3.models import Upload
+from direct_to_s3.references import upload_id_from
+from direct_to_s3.rules import UploadRules, normalise_key_prefix
 from direct_to_s3.validation import human_size
-
-REFERENCE_SALT = "direct_to_s3.forms.reference"
-CLEAR_SUFFIX = "-clear"
-
-_FAMILIES = {
-    "image/*": "images",
-    "video/*": "videos",
-    "audio/*": "audio files",
-    "text/*": "text files",
-}
-
-
-def reference_for(upload: Upload) -> str:
-    """What a form receives for a completed upload (the API puts it in the upload's JSON)."""
-    return signing.dumps(str(upload.pk), salt=REFERENCE_SALT, compress=False)
-
-
-def upload_id_from(reference: str) -> str:
-    """The upload a reference names; `signing.BadSignature` (or its subclass
-    `SignatureExpired`) when it was not made by `reference_for`, or more than
-    DIRECT_TO_S3["FORM_REFERENCE_MAX_AGE"] seconds ago."""
-    max_age = app_settings().form_reference_max_age
-    upload_id = signing.loads(reference, salt=REFERENCE_SALT, max_age=max_age)
-    try:
-        return str(uuid.UUID(upload_id))
-    except (TypeError, ValueError, AttributeError):
-        raise signing.BadSignature("Not an upload reference.") from None
-
-
-def describe_types(patterns: Sequence[str]) -> str:
-    """`["image/*", "application/pdf"]` in words: "images, application/pdf"."""
-    return ", ".join(_FAMILIES.get(pattern.lower(), pattern) for pattern in patterns)
-
-
-class DirectFileInput(forms.HiddenInput):
-    """Carries the reference; `<name>-clear` asks to remove the current file.
-
-    It never renders the current file's key: only a reference the form was posted with.
-    The uploader widget that fills it in comes with the app's JavaScript.
-    """
-
-    def format_value(self, value: Any) -> str | None:
-        return value if isinstance(value, str) and value else None
-
-    def value_from_datadict(
-        self, data: Mapping[str, Any], files: MultiValueDict[str, UploadedFile[Any]], name: str
-    ) -> Any:
-        reference = data.get(name) or None
-        clear = CheckboxInput().value_from_datadict(data, files, name + CLEAR_SUFFIX)
-        if clear and reference:
-            return FILE_INPUT_CONTRADICTION
-        if clear:
-            return False
-        return reference
-
-    def value_omitted_from_data(
-        self, data: Mapping[str, Any], files: MultiValueDict[str, UploadedFile[Any]], name: str
-    ) -> bool:
-        return name not in data and name + CLEAR_SUFFIX not in data
+from direct_to_s3.widgets import DirectFileWidget
 
 
 class DirectFileFormField(forms.FileField):
-    """Cleans to the verified Upload, False (clear the file), or the unchanged initial file."""
+    """Cleans to the verified Upload, False (clear the file), or the unchanged initial file;
+    with `multiple`, to a list of verified Uploads.
 
-    widget = DirectFileInput
+    Its rules (visibility, allowed types, max size, key prefix) are also the rules the server
+    signs the upload's S3 policy by: the widget carries them as a signed token.
+    """
+
+    widget = DirectFileWidget
     default_error_messages = {
         "invalid_reference": "This is not a file uploaded here. Upload the file again.",
         "expired_reference": "This upload is too old to attach. Upload the file again.",
@@ -119,6 +66,8 @@ class DirectFileFormField(forms.FileField):
         visibility: str,
         allowed_types: Sequence[str] | None = None,
         max_size: int | None = None,
+        key_prefix: str = "",
+        multiple: bool = False,
         user: AbstractBaseUser | AnonymousUser | None = None,
         **kwargs: Any,
     ) -> None:
@@ -129,8 +78,35 @@ class DirectFileFormField(forms.FileField):
         self.visibility = visibility
         self.allowed_types = list(allowed_types) if allowed_types is not None else None
         self.max_size = max_size
+        self.key_prefix = normalise_key_prefix(key_prefix)
+        self.multiple = multiple
         self.user = user
+        if "widget" not in kwargs:
+            kwargs["widget"] = DirectFileWidget(multiple=multiple)
         super().__init__(**kwargs)
+        if isinstance(self.widget, DirectFileWidget):
+            self.widget.rules = self.rules()
+
+    def rules(self) -> UploadRules:
+        return UploadRules(
+            visibility=self.visibility,
+            allowed_types=tuple(self.allowed_types) if self.allowed_types is not None else None,
+            max_size=self.max_size,
+            key_prefix=self.key_prefix,
+        )
+
+    def clean(self, data: Any, initial: Any = None) -> Any:
+        if not self.multiple:
+            return super().clean(data, initial)
+        references = data if isinstance(data, list) else []
+        uploads: dict[str, Upload] = {}
+        for reference in references:
+            upload = self.to_python(reference)
+            self._check(upload)
+            uploads.setdefault(str(upload.pk), upload)
+        if self.required and not uploads:
+            raise ValidationError(self.error_messages["required"], code="required")
+        return list(uploads.values())
 
     def to_python(self, data: Any) -> Any:
         if data in self.empty_values:
@@ -148,6 +124,18 @@ class DirectFileFormField(forms.FileField):
                 self.error_messages["invalid_reference"], "invalid_reference"
             ) from None
         return self._own_upload(upload_id)
+
+    def bound_data(self, data: Any, initial: Any) -> Any:
+        """A posted reference is shown again when the form comes back with errors: nothing
+        uploaded is lost (a FileField would show only the initial file)."""
+        if isinstance(data, str | list) and data:
+            return data
+        return initial
+
+    def has_changed(self, initial: Any, data: Any) -> bool:
+        if self.multiple:
+            return bool(data)
+        return bool(super().has_changed(initial, data))
 
     def _own_upload(self, upload_id: str) -> Upload:
         if self.user is None:
@@ -189,7 +177,7 @@ class DirectFileFormField(forms.FileField):
                 "type_not_allowed",
                 params={
                     "type": upload.content_type,
-                    "allowed": describe_types(self.allowed_types),
+                    "allowed": describe(self.allowed_types),
                 },
             )
         if self.max_size is not None and upload.size > self.max_size:
@@ -198,15 +186,6 @@ class DirectFileFormField(forms.FileField):
                 "too_large",
                 params={"size": human_size(upload.size), "max_size": human_size(self.max_size)},
             )
-
-    def widget_attrs(self, widget: forms.Widget) -> dict[str, Any]:
-        attrs: dict[str, Any] = super().widget_attrs(widget)
-        attrs["data-visibility"] = self.visibility
-        if self.allowed_types is not None:
-            attrs["data-accept"] = ",".join(self.allowed_types)
-        if self.max_size is not None:
-            attrs["data-max-size"] = str(self.max_size)
-        return attrs
 
 
 class DirectUploadFormMixin:
@@ -219,3 +198,18 @@ class DirectUploadFormMixin:
         for field in self.fields.values():
             if isinstance(field, DirectFileFormField):
                 field.user = user
+
+
+def with_user(form_class: type[forms.BaseForm], user: AbstractBaseUser | AnonymousUser) -> Any:
+    """`form_class` whose DirectFileFormFields know `user`, for code that builds the form
+    itself (the admin, formsets): `formset.form = with_user(formset.form, request.user)`."""
+
+    def __init__(self: forms.BaseForm, *args: Any, **kwargs: Any) -> None:
+        if issubclass(form_class, DirectUploadFormMixin):
+            kwargs.setdefault("user", user)
+        form_class.__init__(self, *args, **kwargs)
+        for field in self.fields.values():
+            if isinstance(field, DirectFileFormField):
+                field.user = user
+
+    return type(form_class.__name__, (form_class,), {"__init__": __init__})

@@ -57,10 +57,13 @@ def _clean(text: str) -> str:
     return _REPEATED_SEPARATORS.sub(r"\1", _UNSAFE.sub("-", text)).strip("._-")
 
 
-def object_key(*, visibility: str, upload_id: uuid.UUID, filename: str) -> str:
-    """`<prefix><uuid>/<name>`: `media/…` for public files, `private/…` for private ones by
-    default (see visibility.py)."""
-    return f"{visibilities.prefix(visibility)}{upload_id}/{safe_filename(filename)}"
+def object_key(
+    *, visibility: str, upload_id: uuid.UUID, filename: str, key_prefix: str = ""
+) -> str:
+    """`<prefix><key_prefix><uuid>/<name>`: `media/…` for public files, `private/…` for
+    private ones by default (see visibility.py); `key_prefix` is a form field's folder
+    (`covers/`, see rules.py)."""
+    return f"{visibilities.prefix(visibility)}{key_prefix}{upload_id}/{safe_filename(filename)}"
 
 
 def incoming_key(key: str) -> str:

@@ -19,8 +19,8 @@ from direct_to_s3.contract import (
     UploadBody,
     UploadLinks,
 )
-from direct_to_s3.forms import reference_for
 from direct_to_s3.models import Upload
+from direct_to_s3.references import reference_for
 from direct_to_s3.s3 import StoredPart
 from direct_to_s3.services import upload_public_url
 

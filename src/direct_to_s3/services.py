@@ -50,7 +50,10 @@ def upload_start(*, owner: AbstractBaseUser, request: UploadRequest) -> tuple[Up
         id=upload_id,
         owner_id=owner.pk,
         key=object_key(
-            visibility=request.visibility, upload_id=upload_id, filename=request.filename
+            visibility=request.visibility,
+            upload_id=upload_id,
+            filename=request.filename,
+            key_prefix=request.key_prefix,
         ),
         visibility=request.visibility,
         original_name=request.filename,

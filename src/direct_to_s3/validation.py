@@ -8,9 +8,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from direct_to_s3.conf import app_settings
+from direct_to_s3.content_types import type_allowed
 from direct_to_s3.errors import InvalidUpload
 from direct_to_s3.keys import display_name
 from direct_to_s3.models import Upload
+from direct_to_s3.rules import UploadRules, rules_from_token
 
 MAX_FILENAME_LENGTH = 1024
 # JavaScript's latest Date (ms): no File.lastModified is larger, and it fits the database column.
@@ -26,6 +28,8 @@ class UploadRequest:
     size: int
     visibility: str
     last_modified: int | None = None
+    # The folder below the visibility's prefix that a form field's rules asked for.
+    key_prefix: str = ""
 
 
 @dataclass(frozen=True)
@@ -48,14 +52,18 @@ def allowed_types_text() -> str:
 
 
 def parse_upload_request(data: Any) -> UploadRequest:
+    """The request checked by the app's defaults, or by the rules of the form field whose
+    signed token it carries (`rules`, see rules.py)."""
     if not isinstance(data, dict):
         raise InvalidUpload("Send the upload details as a JSON object.")
+    rules = rules_from_token(data.get("rules"))
     return UploadRequest(
         filename=_filename(data.get("filename")),
-        content_type=_content_type(data.get("content_type")),
-        size=_size(data.get("size")),
-        visibility=_visibility(data.get("visibility", Upload.Visibility.PRIVATE)),
+        content_type=_content_type(data.get("content_type"), rules),
+        size=_size(data.get("size"), rules),
+        visibility=_visibility(data.get("visibility", rules.visibility or "private"), rules),
         last_modified=_last_modified(data.get("last_modified")),
+        key_prefix=rules.key_prefix,
     )
 
 
@@ -150,7 +158,7 @@ def _is_encodable(text: str) -> bool:
     return True
 
 
-def _content_type(value: Any) -> str:
+def _content_type(value: Any, rules: UploadRules) -> str:
     if value is None:
         raise InvalidUpload("Say what type of file this is, e.g. image/png.", field="content_type")
     if not isinstance(value, str):
@@ -162,7 +170,14 @@ def _content_type(value: Any) -> str:
             f"Allowed types: {allowed_types_text()}.",
             field="content_type",
         )
-    if content_type not in app_settings().allowed_content_types:
+    if rules.allowed_types is not None:
+        if not type_allowed(content_type, rules.allowed_types):
+            raise InvalidUpload(
+                f"Files of type {content_type} are not allowed here. "
+                f"Allowed: {', '.join(rules.allowed_types)}.",
+                field="content_type",
+            )
+    elif content_type not in app_settings().allowed_content_types:
         raise InvalidUpload(
             f"Files of type {content_type} are not allowed. Allowed types: {allowed_types_text()}.",
             field="content_type",
@@ -170,14 +185,14 @@ def _content_type(value: Any) -> str:
     return content_type
 
 
-def _size(value: Any) -> int:
+def _size(value: Any, rules: UploadRules) -> int:
     if value is None:
         raise InvalidUpload("Give the file's size in bytes.", field="size")
     if isinstance(value, bool) or not isinstance(value, int):
         raise InvalidUpload("The file size must be a whole number of bytes.", field="size")
     if value <= 0:
         raise InvalidUpload("This file is empty; there is nothing to upload.", field="size")
-    limit = app_settings().max_size
+    limit = rules.max_size if rules.max_size is not None else app_settings().max_size
     if value > MAX_PLAUSIBLE_SIZE:
         raise InvalidUpload(
             f"This file is too big; the limit is {human_size(limit)}.", field="size"
@@ -192,7 +207,9 @@ def _size(value: Any) -> int:
     return value
 
 
-def _visibility(value: Any) -> str:
+def _visibility(value: Any, rules: UploadRules) -> str:
     if value not in Upload.Visibility.values:
         raise InvalidUpload("Choose whether the file is public or private.", field="visibility")
+    if rules.visibility is not None and value != rules.visibility:
+        raise InvalidUpload(f"This field takes {rules.visibility} files.", field="visibility")
     return str(value)

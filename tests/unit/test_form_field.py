@@ -11,8 +11,9 @@ from django import forms
 from django.core import signing
 from django.core.exceptions import ImproperlyConfigured
 
-from direct_to_s3.forms import DirectFileFormField, DirectUploadFormMixin, reference_for
+from direct_to_s3.forms import DirectFileFormField, DirectUploadFormMixin
 from direct_to_s3.models import Upload
+from direct_to_s3.references import reference_for
 from tests.testapp.models import Document
 
 pytestmark = pytest.mark.django_db
@@ -231,11 +232,17 @@ def test_clearing_and_uploading_at_once_is_refused(user: Any, make_upload: Any) 
     assert form.errors.as_data()["contract"][0].code == "contradiction"
 
 
-def test_the_form_never_renders_the_stored_key(user: Any, make_upload: Any) -> None:
+def test_the_form_never_puts_the_stored_key_in_a_value_it_posts(
+    user: Any, make_upload: Any
+) -> None:
     upload = make_upload(user)
     document = Document.objects.create(owner=user, cover=upload.key)
 
-    assert upload.key not in str(DocumentForm(user=user, instance=document))
+    html = str(DocumentForm(user=user, instance=document))
+
+    assert 'name="cover" value=""' in html
+    assert f'value="{upload.key}"' not in html
+    assert f">{upload.original_name}</a>" in html  # shown as its name and link instead
 
 
 def test_a_field_without_its_user_says_how_to_give_it_one(user: Any, make_upload: Any) -> None:

@@ -7,7 +7,8 @@ from typing import Any
 import pytest
 from botocore.exceptions import ClientError
 
-from direct_to_s3.fields import DirectFileField, parse_size, type_allowed
+from direct_to_s3.content_types import type_allowed
+from direct_to_s3.fields import DirectFileField, parse_size
 from direct_to_s3.models import Upload
 from tests.conftest import bucket_name
 from tests.testapp.models import Document

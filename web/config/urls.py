@@ -4,6 +4,7 @@ from django.urls import include, path
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("django.contrib.auth.urls")),
+    path("documents/", include("demo.urls")),
     path("", include("direct_to_s3.urls")),
 ]
 

@@ -25,7 +25,9 @@ async function filesDropped(dataTransfer) {
   return files;
 }
 
-export function bindInput(root) {
+// `pasteAnywhere`: files pasted anywhere on the page arrive here; otherwise only those pasted
+// while focus is inside `root` (one of several uploaders on a form).
+export function bindInput(root, { pasteAnywhere = true } = {}) {
   const input = root.querySelector("[data-input]");
   const dropzone = root.querySelector("[data-dropzone]");
   const arrived = (files) => {
@@ -64,8 +66,8 @@ export function bindInput(root) {
   window.addEventListener("dragover", (event) => event.preventDefault());
   window.addEventListener("drop", (event) => event.preventDefault());
 
-  // Files (a screenshot, files copied in a file manager) pasted anywhere on the page.
-  document.addEventListener("paste", (event) => {
+  // Files (a screenshot, files copied in a file manager) pasted.
+  (pasteAnywhere ? document : root).addEventListener("paste", (event) => {
     const files = event.clipboardData ? event.clipboardData.files : null;
     if (!files || files.length === 0) return; // plain text: leave it to the browser
     event.preventDefault();

@@ -13,7 +13,8 @@ export const RUNNING_STATES = new Set(["starting", "uploading", "verifying"]);
 export const ACTIVE_STATES = new Set(["waiting", ...RUNNING_STATES]);
 
 export class UploadJob extends EventTarget {
-  // `config`: createUrl, listUrl and multipartThreshold, from the page's data attributes.
+  // `config`: createUrl, listUrl, multipartThreshold and a form field's rules token, from the
+  // uploader's data attributes.
   constructor({ file, visibility, api, config }) {
     super();
     this.file = file;
@@ -112,6 +113,8 @@ export class UploadJob extends EventTarget {
         size: file.size,
         visibility: this.visibility,
         last_modified: file.lastModified,
+        // A form field's signed rules (types, size, folder), when the uploader is its widget.
+        ...(this.config.rules ? { rules: this.config.rules } : {}),
       },
       signal: this.controller.signal,
       subject: this,
