@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from direct_to_s3.conf import app_settings
-from direct_to_s3.content_types import type_allowed
+from direct_to_s3.content_types import describe, type_allowed
 from direct_to_s3.errors import InvalidUpload
 from direct_to_s3.keys import display_name
 from direct_to_s3.models import Upload
@@ -174,7 +174,7 @@ def _content_type(value: Any, rules: UploadRules) -> str:
         if not type_allowed(content_type, rules.allowed_types):
             raise InvalidUpload(
                 f"Files of type {content_type} are not allowed here. "
-                f"Allowed: {', '.join(rules.allowed_types)}.",
+                f"Allowed: {describe(rules.allowed_types)}.",
                 field="content_type",
             )
     elif content_type not in app_settings().allowed_content_types:
