@@ -9,6 +9,7 @@ mounts it. A step missing from the README makes this fail.
 
 from __future__ import annotations
 
+import html
 import os
 import re
 import subprocess
@@ -28,20 +29,37 @@ from tests.conftest import s3_client_for
 
 REPO = Path(__file__).resolve().parents[2]
 SECTION = "## Add it to your project"
+MODELS_SECTION = "### Use it in your models, forms and admin"
 FENCE = re.compile(r"^```(\w+)\n(.*?)^```", re.M | re.S)
 PASSWORD = "scratch-password-0192"
 
 
-def readme_steps() -> list[tuple[str, str]]:
-    """(language, code) of each fenced block in the README's section, in order."""
+def readme_steps(section_title: str = SECTION, *, in_list: bool = True) -> list[tuple[str, str]]:
+    """(language, code) of each fenced block in a README section, in order; `in_list`: the
+    blocks are inside list items, indented."""
     readme = (REPO / "README.md").read_text()
-    start = readme.index(SECTION)
+    start = readme.index(section_title)
     # The steps end at the next heading (a subsection is about something else).
     end = re.search(r"\n#{2,3} ", readme[start + len(SECTION) :])
-    section = readme[start : start + len(SECTION) + end.start() if end else None]
+    section = readme[start : start + len(section_title) + end.start() if end else None]
     # Blocks inside list items are indented; dedent each line as a block would be.
-    lines = [line[4:] if line.startswith("    ") else line for line in section.splitlines()]
+    lines = section.splitlines()
+    if in_list:
+        lines = [line[4:] if line.startswith("    ") else line for line in lines]
     return [(lang, code) for lang, code in FENCE.findall("\n".join(lines) + "\n")]
+
+
+def readme_block(target: str) -> str:
+    """The README's `# models.py` or `# admin.py` block, made a module: the admin's models
+    come from the models block (the README shows them side by side)."""
+    for lang, code in readme_steps(MODELS_SECTION, in_list=False):
+        first, _, body = code.partition("\n")
+        if lang == "python" and first == target:
+            imports = (
+                "from documents.models import Attachment, Document\n" if "admin" in target else ""
+            )
+            return imports + textwrap.dedent(body)
+    raise AssertionError(f"No {target} block in the README's {MODELS_SECTION!r}")
 
 
 @pytest.fixture(scope="module")
@@ -95,6 +113,15 @@ def project(
                 run(python, "manage.py", *command[2:])
             else:
                 pytest.fail(f"The test does not know the README's command {line!r}")
+
+    # "Use it in your models, forms and admin": its models.py and admin.py in an app.
+    run(python, "manage.py", "startapp", "documents")
+    for target in ("# models.py", "# admin.py"):
+        (site / "documents" / target[2:]).write_text(readme_block(target))
+    with (site / "scratch" / "settings.py").open("a") as file:
+        file.write('\nINSTALLED_APPS += ["documents"]\n')
+    run(python, "manage.py", "makemigrations", "documents")
+    run(python, "manage.py", "migrate")
 
     check = run(python, "manage.py", "check")
     env.update({"DJANGO_SUPERUSER_PASSWORD": PASSWORD})
@@ -218,3 +245,57 @@ def test_the_upload_page_renders_in_the_projects_own_templates(
     assert page.status_code == 200
     assert "data-uploader" in page.text
     assert 'data-create-url="/uploads/api/uploads"' in page.text
+
+
+def test_a_model_of_the_project_is_saved_through_its_admin_with_a_direct_upload(
+    project: dict[str, Any], session: requests.Session
+) -> None:
+    """The README's models.py and admin.py, in the project's own app: the admin renders the
+    widget with the field's signed rules; the upload those rules start lands in the field's
+    folder; the change form saves its reference."""
+    add = f"{project['base']}/admin/documents/document/add/"
+    form = session.get(add, timeout=10).text
+    cover = re.search(r'data-direct-file[^>]*data-rules="([^"]+)"[^>]*>[\s\S]*?name="cover"', form)
+    owner = re.search(r'<option value="(\d+)">ada</option>', form)
+    assert cover is not None, form[:2000]
+    assert owner is not None, form[:2000]
+    content = b"\x89PNG\r\n\x1a\n" + bytes(200)
+
+    started = session.post(
+        f"{project['base']}/uploads/api/uploads",
+        json={
+            "filename": "cover.png",
+            "content_type": "image/png",
+            "size": len(content),
+            "rules": html.unescape(cover.group(1)),
+        },
+        timeout=10,
+    ).json()
+    post = started["upload"]
+    sent = requests.post(
+        post["url"], data=post["fields"], files={"file": ("f", content)}, timeout=10
+    )
+    assert sent.status_code in (201, 204), sent.text
+    done = session.post(absolute(project, started["links"]["complete"]), timeout=10).json()
+    saved = session.post(
+        add,
+        data={
+            "csrfmiddlewaretoken": session.cookies["csrftoken"],
+            "owner": owner.group(1),
+            "title": "Scratch",
+            "cover": done["form_reference"],
+            "attachments-TOTAL_FORMS": "0",
+            "attachments-INITIAL_FORMS": "0",
+            "attachments-MIN_NUM_FORMS": "0",
+            "attachments-MAX_NUM_FORMS": "1000",
+            "_save": "Save",
+        },
+        timeout=10,
+        allow_redirects=False,
+    )
+
+    assert started["key"].startswith("media/covers/")
+    assert saved.status_code == 302, saved.text[:3000]
+    listing = session.get(f"{project['base']}/admin/documents/document/", timeout=10).text
+    assert "Scratch" in listing
+    assert requests.get(absolute(project, done["url"]), timeout=10).content == content

@@ -13,5 +13,5 @@ class AttachmentInline(DirectUploadAdminMixin, admin.StackedInline):  # type: ig
 
 @admin.register(Document)
 class DocumentAdmin(DirectUploadAdminMixin, admin.ModelAdmin):  # type: ignore[type-arg]
-    list_display = ["title", "owner", "created_at"]
+    list_display = ["title", "owner"]
     inlines = [AttachmentInline]
