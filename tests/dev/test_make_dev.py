@@ -170,7 +170,23 @@ def test_make_dev_prints_the_address_and_the_demo_login(start_dev, app_port: int
     run.wait_until_serving(app_port)
 
     assert f"http://127.0.0.1:{app_port}/" in run.output
+    assert f"http://127.0.0.1:{app_port}/documents/" in run.output
     assert "Demo login: demo / demo" in run.output
+
+
+def test_make_dev_shows_the_documents_example_and_its_admin(start_dev, app_port: int) -> None:
+    run = start_dev()
+    run.wait_until_serving(app_port)
+    client = UploadClient(f"http://127.0.0.1:{app_port}")
+    client.login("demo", "demo")
+
+    documents = client.session.get(f"http://127.0.0.1:{app_port}/documents/new", timeout=10)
+    admin = client.session.get(f"http://127.0.0.1:{app_port}/admin/demo/document/add/", timeout=10)
+
+    assert documents.status_code == 200
+    assert "data-direct-file" in documents.text
+    assert admin.status_code == 200
+    assert "data-direct-file" in admin.text
 
 
 def test_the_demo_user_uploads_straight_to_the_local_s3_server(

@@ -23,6 +23,16 @@ def test_demo_user_creates_the_login_from_the_environment(
     assert get_user_model().objects.get(username="ada").check_password("lovelace")
 
 
+def test_demo_user_may_use_the_admin(settings: Any) -> None:
+    settings.DEBUG = True
+
+    call_command("demo_user", verbosity=0)
+
+    user = get_user_model().objects.get(username="demo")
+    assert user.is_staff
+    assert user.has_perm("demo.add_document")
+
+
 def test_demo_user_refuses_to_run_with_debug_off(settings: Any) -> None:
     settings.DEBUG = False
 

@@ -107,6 +107,8 @@ def main() -> int:
         password = os.environ.get("DEMO_PASSWORD") or "demo"
         print(
             f"\n  App:        http://{host}:{port}/\n"
+            f"  Documents:  http://{host}:{port}/documents/ (a model with upload fields)\n"
+            f"  Admin:      http://{host}:{port}/admin/\n"
             f"  Demo login: {user} / {password}\n"
             f"  Local S3:   {env_endpoint or (server and server.endpoint_url)}\n"
             "  Ctrl-C stops everything.\n",

@@ -1,4 +1,8 @@
-"""Create (or reset) the demo login for local development. Refuses to run with DEBUG off."""
+"""Create (or reset) the demo login for local development. Refuses to run with DEBUG off.
+
+The demo user is also a superuser, so `make dev` shows the Documents admin with its upload
+widgets; that is why it never runs in production.
+"""
 
 from __future__ import annotations
 
@@ -20,5 +24,6 @@ class Command(BaseCommand):
         password = os.environ.get("DEMO_PASSWORD") or "demo"
         user, created = get_user_model().objects.get_or_create(username=username)
         user.set_password(password)
+        user.is_staff = user.is_superuser = True
         user.save()
         self.stdout.write(f"Demo user {username!r} {'created' if created else 'ready'}.")
