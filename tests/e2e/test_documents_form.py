@@ -171,3 +171,27 @@ def test_without_javascript_the_widget_says_uploading_needs_it(
     expect(page.get_by_text("Adding a file here needs JavaScript").first).to_be_visible()
     expect(page.get_by_role("button", name="Choose a file…")).to_have_count(0)
     context.close()
+
+
+def test_the_form_is_filled_in_with_the_keyboard_alone_and_each_step_is_announced(
+    alice_page: Page, app: App, tmp_path: Path
+) -> None:
+    paths = files(tmp_path)
+    page = alice_page
+    page.goto(f"{app.url}/documents/new")
+    page.get_by_label("Title").focus()
+    page.keyboard.type("Keys")
+    page.keyboard.press("Tab")
+    expect(page.get_by_role("button", name="Cover: Choose a file…")).to_be_focused()
+
+    with page.expect_file_chooser() as chooser:
+        page.keyboard.press("Enter")
+    chooser.value.set_files(paths["cover.png"])
+
+    cover = widget(page, "cover")
+    expect(cover.locator("[data-announcer]")).to_have_text("cover.png uploaded", timeout=30_000)
+    expect(cover.get_by_text("cover.png will be attached when you save.")).to_be_visible()
+    page.get_by_role("button", name="Save").focus()
+    page.keyboard.press("Enter")
+    expect(page).to_have_url(f"{app.url}/documents/")
+    assert Document.objects.get(title="Keys").cover.name.startswith("media/covers/")
