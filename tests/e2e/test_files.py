@@ -209,7 +209,7 @@ def test_copy_link_puts_the_public_url_on_the_clipboard(
     upload = upload_through_the_page(
         page, write_file(tmp_path / "flyer.pdf", pdf_bytes()), "public"
     )
-    button = listed_file(page, "flyer.pdf").get_by_role("button", name="Copy the link to flyer.pdf")
+    button = listed_file(page, "flyer.pdf").locator("[data-copy-link]")
 
     button.click()
 
