@@ -10,6 +10,7 @@ import pytest
 from playwright.sync_api import Locator, Page, expect
 
 from demo.models import Document
+from tests.e2e.axe import assert_accessible
 from tests.e2e.helpers import App, drop_through_chromium, pdf_bytes, png_bytes
 
 
@@ -112,3 +113,16 @@ def test_an_inline_added_after_load_uploads_and_saves(
     assert files == ["minutes.pdf", "notes.txt"]
     for attachment in document.attachments.all():
         assert app.object_exists(attachment.file.name)
+
+
+def test_axe_finds_nothing_on_the_admin_change_form_with_its_widgets(
+    staff_page: Page, app: App, tmp_path: Path, user: Any
+) -> None:
+    staff_page.goto(f"{app.url}/admin/demo/document/add/")
+    expect(widget(staff_page, "cover")).to_have_attribute("data-ready", "")
+    assert_accessible(staff_page)
+
+    add_document(staff_page, app, tmp_path, user)
+    staff_page.get_by_text("Add another Attachment").click()
+    expect(widget(staff_page, "attachments-0-file")).to_have_attribute("data-ready", "")
+    assert_accessible(staff_page)

@@ -10,6 +10,7 @@ from playwright.sync_api import Locator, Page, Route, expect
 
 from demo.models import Document
 from direct_to_s3.models import Upload
+from tests.e2e.axe import assert_accessible
 from tests.e2e.helpers import App, pdf_bytes, png_bytes
 
 
@@ -195,3 +196,25 @@ def test_the_form_is_filled_in_with_the_keyboard_alone_and_each_step_is_announce
     page.keyboard.press("Enter")
     expect(page).to_have_url(f"{app.url}/documents/")
     assert Document.objects.get(title="Keys").cover.name.startswith("media/covers/")
+
+
+def test_axe_finds_nothing_on_the_documents_pages(
+    alice_page: Page, app: App, tmp_path: Path
+) -> None:
+    paths = files(tmp_path)
+    empty = tmp_path / "empty.png"
+    empty.write_bytes(b"")
+    alice_page.goto(f"{app.url}/documents/new")
+    assert_accessible(alice_page)
+
+    pick(alice_page, "cover", paths["cover.png"])
+    pick(alice_page, "contract", empty)  # refused: a failed row with its reason
+    wait_until_attached(alice_page, "cover")
+    assert_accessible(alice_page)
+
+    alice_page.get_by_role("button", name="Save").click()  # a title is missing: errors shown
+    expect(alice_page.get_by_text("This field is required.")).to_be_visible()
+    assert_accessible(alice_page)
+
+    new_document(alice_page, app, tmp_path)
+    assert_accessible(alice_page)
