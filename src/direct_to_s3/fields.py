@@ -26,7 +26,7 @@ from django.db import models, router, transaction
 from django.db.models.fields.files import FieldFile
 from django.db.models.signals import post_delete, post_init
 
-from direct_to_s3 import s3, services, signals
+from direct_to_s3 import content_types, s3, services, signals
 from direct_to_s3 import visibility as visibilities
 from direct_to_s3.checks import S3_MAX_OBJECT_SIZE
 from direct_to_s3.conf import app_settings
@@ -155,6 +155,8 @@ class DirectFileField(models.FileField):
             if option in kwargs:
                 raise TypeError(f"DirectFileField takes no {option!r}: `visibility` decides.")
         self.visibility = visibility
+        if allowed_types is not None and not all(map(content_types.is_pattern, allowed_types)):
+            raise ValueError(f"allowed_types are MIME types or image/* patterns: {allowed_types!r}")
         self.allowed_types = list(allowed_types) if allowed_types is not None else None
         self.max_size_option = max_size
         self.max_size = parse_size(max_size) if max_size is not None else None

@@ -30,7 +30,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.core import signing
 from django.core.exceptions import ImproperlyConfigured, ValidationError
 
-from direct_to_s3.content_types import describe, type_allowed
+from direct_to_s3.content_types import describe, matches
 from direct_to_s3.models import Upload
 from direct_to_s3.references import upload_id_from
 from direct_to_s3.rules import UploadRules, normalise_key_prefix
@@ -169,9 +169,7 @@ class DirectFileFormField(forms.FileField):
                 "wrong_visibility",
                 params={"uploaded": upload.visibility, "wanted": self.visibility},
             )
-        if self.allowed_types is not None and not type_allowed(
-            upload.content_type, self.allowed_types
-        ):
+        if self.allowed_types is not None and not matches(upload.content_type, self.allowed_types):
             raise ValidationError(
                 self.error_messages["type_not_allowed"],
                 "type_not_allowed",

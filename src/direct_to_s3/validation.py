@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from direct_to_s3.conf import app_settings
-from direct_to_s3.content_types import describe, type_allowed
+from direct_to_s3.content_types import describe, matches
 from direct_to_s3.errors import InvalidUpload
 from direct_to_s3.keys import display_name
 from direct_to_s3.models import Upload
@@ -171,7 +171,7 @@ def _content_type(value: Any, rules: UploadRules) -> str:
             field="content_type",
         )
     if rules.allowed_types is not None:
-        if not type_allowed(content_type, rules.allowed_types):
+        if not matches(content_type, rules.allowed_types):
             raise InvalidUpload(
                 f"Files of type {content_type} are not allowed here. "
                 f"Allowed: {describe(rules.allowed_types)}.",
