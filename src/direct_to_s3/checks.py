@@ -7,7 +7,7 @@ from typing import Any
 from django.conf import settings
 from django.core.checks import Error, Tags, Warning, register
 
-from direct_to_s3 import conf, s3, visibility
+from direct_to_s3 import conf, content_types, s3, visibility
 from direct_to_s3.keys import INCOMING_PREFIX
 
 MAX_TICKET_SECONDS = 15 * 60
@@ -69,8 +69,8 @@ def check_upload_settings(app_configs: Any = None, **kwargs: Any) -> list[Error]
                 id="direct_to_s3.E006",
             )
         )
-    if not options.allowed_content_types:
-        errors.append(Error(f"{_key('ALLOWED_CONTENT_TYPES')} is empty.", id="direct_to_s3.E003"))
+    for name in ("ALLOWED_CONTENT_TYPES", "PRIVATE_ALLOWED_CONTENT_TYPES"):
+        errors += _check_type_patterns(name, getattr(options, name.lower()))
     if not 0 < options.signed_url_expires <= 7 * 24 * 3600:
         errors.append(
             Error(
@@ -99,6 +99,28 @@ def check_upload_settings(app_configs: Any = None, **kwargs: Any) -> list[Error]
             )
         )
     return errors + check_storages()
+
+
+def _check_type_patterns(name: str, patterns: tuple[str, ...]) -> list[Error]:
+    if not patterns:
+        return [
+            Error(
+                f"{_key(name)} is empty: no file could be uploaded.",
+                hint='To accept any type, say so: ["*/*"].',
+                id="direct_to_s3.E003",
+            )
+        ]
+    wrong = [pattern for pattern in patterns if not content_types.is_pattern(pattern)]
+    if not wrong:
+        return []
+    return [
+        Error(
+            f"{_key(name)} has {', '.join(repr(p) for p in wrong)}, which "
+            f"{'is not a type' if len(wrong) == 1 else 'are not types'}.",
+            hint="Each entry is a MIME type (image/png), a family (image/*) or */* for any.",
+            id="direct_to_s3.E016",
+        )
+    ]
 
 
 def check_storages() -> list[Error]:

@@ -19,32 +19,13 @@ from django.conf import settings
 from django.core.signals import setting_changed
 from django.dispatch import receiver
 
+from direct_to_s3 import content_types
+
 SETTING_NAME = "DIRECT_TO_S3"
 
 KiB = 1024
 MiB = 1024 * KiB
 GiB = 1024 * MiB
-
-# Common images, PDF, text, CSV, zip, common audio and video. Never executables, HTML or SVG.
-DEFAULT_ALLOWED_CONTENT_TYPES = (
-    "image/jpeg",
-    "image/png",
-    "image/gif",
-    "image/webp",
-    "image/avif",
-    "application/pdf",
-    "text/plain",
-    "text/csv",
-    "application/zip",
-    "application/x-zip-compressed",
-    "audio/mpeg",
-    "audio/ogg",
-    "audio/wav",
-    "audio/webm",
-    "video/mp4",
-    "video/webm",
-    "video/quicktime",
-)
 
 
 @dataclass(frozen=True)
@@ -55,7 +36,10 @@ class AppSettings:
     max_size: int = 10 * GiB
     # Larger files go up as parallel, resumable multipart uploads (1 byte to 5 GiB).
     multipart_threshold: int = 64 * MiB
-    allowed_content_types: tuple[str, ...] = DEFAULT_ALLOWED_CONTENT_TYPES
+    # What public and private files may be: types (`image/png`), families (`image/*`) or
+    # anything (`*/*`), matched by `content_types.matches`; see that module for the defaults.
+    allowed_content_types: tuple[str, ...] = content_types.DEFAULT_PUBLIC_TYPES
+    private_allowed_content_types: tuple[str, ...] = content_types.DEFAULT_PRIVATE_TYPES
     # Seconds an upload ticket (presigned POST, part URLs) stays valid; at most 900.
     ticket_expires: int = 600
     # Seconds a signed link to a private file stays valid.
@@ -93,7 +77,7 @@ class AppSettings:
 
 
 FIELDS = {field.name.upper(): field for field in dataclasses.fields(AppSettings)}
-_SEQUENCES = {"ALLOWED_CONTENT_TYPES", "CORS_ORIGINS"}
+_SEQUENCES = {"ALLOWED_CONTENT_TYPES", "PRIVATE_ALLOWED_CONTENT_TYPES", "CORS_ORIGINS"}
 _OPTIONAL = {"BROWSER_ENDPOINT_URL"}
 
 

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import base64
 import binascii
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from direct_to_s3 import content_types
 from direct_to_s3.conf import app_settings
 from direct_to_s3.content_types import describe, matches
 from direct_to_s3.errors import InvalidUpload
@@ -15,6 +17,7 @@ from direct_to_s3.models import Upload
 from direct_to_s3.rules import UploadRules, rules_from_token
 
 MAX_FILENAME_LENGTH = 1024
+MAX_CONTENT_TYPE_LENGTH = 255  # the database column's
 # JavaScript's latest Date (ms): no File.lastModified is larger, and it fits the database column.
 MAX_LAST_MODIFIED = 8_640_000_000_000_000
 # Above any real file; checked first so that human_size (floats) never meets a larger number.
@@ -47,8 +50,41 @@ def human_size(size: int) -> str:
     raise AssertionError("unreachable")
 
 
-def allowed_types_text() -> str:
-    return ", ".join(app_settings().allowed_content_types)
+def allowed_types(visibility: str) -> tuple[str, ...]:
+    """The patterns files of this visibility may match (ALLOWED_CONTENT_TYPES for public
+    files, PRIVATE_ALLOWED_CONTENT_TYPES for private ones)."""
+    options = app_settings()
+    if visibility == Upload.Visibility.PUBLIC:
+        return options.allowed_content_types
+    return options.private_allowed_content_types
+
+
+def type_refusal(
+    content_type: str, visibility: str, field_types: Sequence[str] | None = None
+) -> str | None:
+    """Why a file of this type may not be uploaded with this visibility, in words; None: it
+    may. `field_types`: a form field's own types, else the app's for the visibility. A file
+    of no recognisable type is `content_types.UNKNOWN`."""
+    patterns = field_types if field_types is not None else allowed_types(visibility)
+    if matches(content_type, patterns):
+        return None
+    # Only the upload page lets a person pick the visibility; a form field's is fixed.
+    privately = (
+        field_types is None
+        and visibility == Upload.Visibility.PUBLIC
+        and matches(content_type, allowed_types(Upload.Visibility.PRIVATE))
+    )
+    allowed = describe(patterns)
+    if content_types.essence(content_type) == content_types.UNKNOWN:
+        if privately:
+            return (
+                "This file's type could not be recognised. Files of unknown type can be "
+                "uploaded as private files only."
+            )
+        return f"This file's type could not be recognised. Allowed: {allowed}."
+    where = "here" if field_types is not None else f"as {visibility} files"
+    message = f"Files of type {content_type} are not allowed {where}. Allowed: {allowed}."
+    return message + " It can be uploaded as a private file." if privately else message
 
 
 def parse_upload_request(data: Any) -> UploadRequest:
@@ -57,11 +93,13 @@ def parse_upload_request(data: Any) -> UploadRequest:
     if not isinstance(data, dict):
         raise InvalidUpload("Send the upload details as a JSON object.")
     rules = rules_from_token(data.get("rules"))
+    filename = _filename(data.get("filename"))
+    visibility = _visibility(data.get("visibility", rules.visibility or "private"), rules)
     return UploadRequest(
-        filename=_filename(data.get("filename")),
-        content_type=_content_type(data.get("content_type"), rules),
+        filename=filename,
+        content_type=_content_type(data.get("content_type"), visibility, rules),
         size=_size(data.get("size"), rules),
-        visibility=_visibility(data.get("visibility", rules.visibility or "private"), rules),
+        visibility=visibility,
         last_modified=_last_modified(data.get("last_modified")),
         key_prefix=rules.key_prefix,
     )
@@ -158,30 +196,21 @@ def _is_encodable(text: str) -> bool:
     return True
 
 
-def _content_type(value: Any, rules: UploadRules) -> str:
+def _content_type(value: Any, visibility: str, rules: UploadRules) -> str:
+    """The declared type without case or parameters; "" (a browser's word for a file of no
+    recognisable type) is `application/octet-stream`."""
     if value is None:
         raise InvalidUpload("Say what type of file this is, e.g. image/png.", field="content_type")
     if not isinstance(value, str):
         raise InvalidUpload("The file type must be text, e.g. image/png.", field="content_type")
-    content_type = value.strip().lower()
-    if not content_type:
+    content_type = content_types.essence(value) or content_types.UNKNOWN
+    if len(content_type) > MAX_CONTENT_TYPE_LENGTH or not content_types.is_type(content_type):
         raise InvalidUpload(
-            "This file's type could not be recognised, so it cannot be uploaded. "
-            f"Allowed types: {allowed_types_text()}.",
-            field="content_type",
+            "The file type must be a MIME type such as image/png.", field="content_type"
         )
-    if rules.allowed_types is not None:
-        if not matches(content_type, rules.allowed_types):
-            raise InvalidUpload(
-                f"Files of type {content_type} are not allowed here. "
-                f"Allowed: {describe(rules.allowed_types)}.",
-                field="content_type",
-            )
-    elif content_type not in app_settings().allowed_content_types:
-        raise InvalidUpload(
-            f"Files of type {content_type} are not allowed. Allowed types: {allowed_types_text()}.",
-            field="content_type",
-        )
+    refusal = type_refusal(content_type, visibility, rules.allowed_types)
+    if refusal is not None:
+        raise InvalidUpload(refusal, field="content_type")
     return content_type
 
 

@@ -24,7 +24,7 @@ from direct_to_s3.content_types import describe
 from direct_to_s3.models import Upload
 from direct_to_s3.references import upload_id_from
 from direct_to_s3.rules import UploadRules, rules_token
-from direct_to_s3.validation import human_size
+from direct_to_s3.validation import allowed_types, human_size
 
 CLEAR_SUFFIX = "-clear"
 
@@ -52,9 +52,11 @@ class DirectFileWidget(forms.Widget):
         widget = context["widget"]
         options = app_settings()
         rules = self.rules
-        types = rules.allowed_types or options.allowed_content_types
-        max_size = rules.max_size if rules.max_size is not None else options.max_size
         visibility = rules.visibility or "private"
+        types = (
+            rules.allowed_types if rules.allowed_types is not None else allowed_types(visibility)
+        )
+        max_size = rules.max_size if rules.max_size is not None else options.max_size
         widget["attrs"].update(
             {
                 "data-visibility": visibility,

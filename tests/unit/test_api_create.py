@@ -74,6 +74,9 @@ def test_missing_csrf_token_gets_403_json(user: Any, moto_s3: Any) -> None:
         ({"content_type": ""}, "content_type", "could not be recognised"),
         ({"content_type": "application/x-msdownload"}, "content_type", "not allowed"),
         ({"content_type": "text/html"}, "content_type", "not allowed"),
+        ({"content_type": "png"}, "content_type", "MIME type"),
+        ({"content_type": "text/html<script>"}, "content_type", "MIME type"),
+        ({"content_type": "a/" + "b" * 300}, "content_type", "MIME type"),
         ({"content_type": ["image/png"]}, "content_type", "must be text"),
         ({"size": ...}, "size", "size in bytes"),
         ({"size": 0}, "size", "empty"),
@@ -150,3 +153,110 @@ def test_unknown_api_path_gets_404_json(api: Client) -> None:
 
     assert response.status_code == 404
     assert response.json()["error"]
+
+
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+PPTX = "application/vnd.openxmlformats-officedocument.presentationml.presentation"
+ODT = "application/vnd.oasis.opendocument.text"
+PUBLIC_IN_WORDS = (
+    "images, PDFs, Office documents, OpenDocument files, text files, audio, video and archives"
+)
+
+
+@pytest.mark.parametrize(
+    ("filename", "content_type"),
+    [
+        ("IMG_0001.HEIC", "image/heic"),
+        ("report.docx", DOCX),
+        ("budget.xlsx", XLSX),
+        ("slides.pptx", PPTX),
+        ("letter.odt", ODT),
+        ("scan.tiff", "image/tiff"),
+        ("README.md", "text/markdown"),
+        ("data.json", "application/json"),
+    ],
+)
+def test_what_people_share_can_be_public(
+    api: Client, moto_s3: Any, filename: str, content_type: str
+) -> None:
+    response = create(api, filename=filename, content_type=content_type)
+
+    assert response.status_code == 201, response.json()
+    assert Upload.objects.get().content_type == content_type
+
+
+def test_a_refused_public_type_is_answered_with_what_is_allowed_in_words(
+    api: Client, moto_s3: Any
+) -> None:
+    response = create(api, filename="setup.exe", content_type="application/x-msdownload")
+
+    assert response.json()["error"] == (
+        "Files of type application/x-msdownload are not allowed as public files. "
+        f"Allowed: {PUBLIC_IN_WORDS}. It can be uploaded as a private file."
+    )
+
+
+@pytest.mark.parametrize("content_type", ["", "application/octet-stream"])
+def test_a_file_of_unknown_type_is_refused_as_public_saying_private_is_possible(
+    api: Client, moto_s3: Any, content_type: str
+) -> None:
+    response = create(api, filename="backup.dat", content_type=content_type)
+
+    assert response.status_code == 400
+    assert response.json()["error"] == (
+        "This file's type could not be recognised. "
+        "Files of unknown type can be uploaded as private files only."
+    )
+
+
+@pytest.mark.parametrize("content_type", ["", "application/octet-stream"])
+def test_a_file_of_unknown_type_can_be_private(
+    api: Client, moto_s3: Any, content_type: str
+) -> None:
+    response = create(api, filename="backup.dat", content_type=content_type, visibility="private")
+
+    assert response.status_code == 201, response.json()
+    assert Upload.objects.get().content_type == "application/octet-stream"
+
+
+@pytest.mark.parametrize("content_type", ["text/html", "application/x-msdownload", "image/svg+xml"])
+def test_private_files_may_be_of_any_type(api: Client, moto_s3: Any, content_type: str) -> None:
+    response = create(api, content_type=content_type, visibility="private")
+
+    assert response.status_code == 201, response.json()
+
+
+def test_the_type_is_recorded_without_case_or_parameters(api: Client, moto_s3: Any) -> None:
+    create(api, filename="notes.txt", content_type="Text/Plain; charset=UTF-8")
+
+    assert Upload.objects.get().content_type == "text/plain"
+
+
+def test_a_narrowed_private_list_is_named_in_words(
+    api: Client, moto_s3: Any, settings: Any
+) -> None:
+    change_app_settings(settings, PRIVATE_ALLOWED_CONTENT_TYPES=["image/*", "application/pdf"])
+
+    response = create(api, filename="notes.txt", content_type="text/plain", visibility="private")
+
+    assert response.json()["error"] == (
+        "Files of type text/plain are not allowed as private files. Allowed: images and PDFs."
+    )
+
+
+def test_public_types_may_be_given_as_families(api: Client, moto_s3: Any, settings: Any) -> None:
+    change_app_settings(settings, ALLOWED_CONTENT_TYPES=["image/*"])
+
+    assert create(api, filename="a.jxl", content_type="image/jxl").status_code == 201
+    assert create(api, filename="a.pdf", content_type="application/pdf").status_code == 400
+
+
+def test_unknown_types_are_refused_in_words_when_no_visibility_takes_them(
+    api: Client, moto_s3: Any, settings: Any
+) -> None:
+    change_app_settings(settings, PRIVATE_ALLOWED_CONTENT_TYPES=["application/pdf"])
+
+    response = create(api, filename="backup.dat", content_type="", visibility="private")
+
+    assert response.json()["error"] == "This file's type could not be recognised. Allowed: PDFs."

@@ -120,3 +120,30 @@ def test_a_form_reference_living_a_minute_passes(settings: Any) -> None:
     change_app_settings(settings, FORM_REFERENCE_MAX_AGE=60)
 
     assert check_upload_settings() == []
+
+
+@pytest.mark.parametrize("name", ["ALLOWED_CONTENT_TYPES", "PRIVATE_ALLOWED_CONTENT_TYPES"])
+def test_an_empty_type_list_is_an_error(settings: Any, name: str) -> None:
+    change_app_settings(settings, **{name: []})
+
+    assert ids(check_upload_settings()) == ["direct_to_s3.E003"]
+
+
+@pytest.mark.parametrize("name", ["ALLOWED_CONTENT_TYPES", "PRIVATE_ALLOWED_CONTENT_TYPES"])
+def test_a_type_list_entry_that_is_no_pattern_is_an_error(settings: Any, name: str) -> None:
+    change_app_settings(settings, **{name: ["image/*", "images", "*"]})
+
+    errors = check_upload_settings()
+
+    assert ids(errors) == ["direct_to_s3.E016"]
+    assert "'images', '*'" in errors[0].msg
+
+
+def test_type_lists_of_types_families_and_any_pass(settings: Any) -> None:
+    change_app_settings(
+        settings,
+        ALLOWED_CONTENT_TYPES=["image/*", "application/pdf"],
+        PRIVATE_ALLOWED_CONTENT_TYPES=["*/*"],
+    )
+
+    assert check_upload_settings() == []

@@ -44,6 +44,10 @@ def test_lists_become_tuples(app_settings: Any) -> None:
     assert conf.app_settings().allowed_content_types == ("image/png",)
 
 
+def test_private_files_may_be_of_any_type_by_default() -> None:
+    assert conf.app_settings().private_allowed_content_types == ("*/*",)
+
+
 def test_an_unknown_key_is_a_check_error(app_settings: Any) -> None:
     app_settings(MAX_SIZ=5)
 

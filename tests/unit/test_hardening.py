@@ -141,6 +141,35 @@ def test_script_capable_files_download_with_a_harmless_type(user: Any, make_uplo
     assert query["response-content-disposition"][0].startswith("attachment;")
 
 
+def test_private_html_is_stored_as_an_attachment_by_default(api: Client, moto_s3: Any) -> None:
+    payload = {
+        **SMALL,
+        "filename": "page.html",
+        "content_type": "text/html",
+        "visibility": "private",
+    }
+
+    fields = post_json(api, "/api/uploads", payload).json()["upload"]["fields"]
+
+    assert fields["Content-Disposition"] == "attachment"
+
+
+@pytest.mark.parametrize("content_type", ["text/html", "image/svg+xml", "application/xhtml+xml"])
+def test_private_script_capable_files_download_with_a_harmless_type(
+    user: Any, make_upload: Any, content_type: str
+) -> None:
+    upload = make_upload(user, visibility="private", content_type=content_type)
+    client = Client()
+    client.force_login(user)
+
+    location = client.get(f"/files/{upload.id}")["Location"]
+
+    query = parse_qs(urlparse(location).query)
+    assert "X-Amz-Signature" in query
+    assert query["response-content-type"] == ["application/octet-stream"]
+    assert query["response-content-disposition"][0].startswith("attachment;")
+
+
 def test_pages_send_security_headers(user: Any) -> None:
     client = Client()
     client.force_login(user)

@@ -60,6 +60,22 @@ def test_the_widget_says_its_rules_in_words(user: Any) -> None:
     assert "Up to 20.0 MB: images. Visible to anyone with the link." in html
 
 
+def test_a_private_field_without_types_of_its_own_takes_any_type(user: Any) -> None:
+    html = str(DocumentForm(user=user)["contract"])
+
+    assert attribute(html, "data-allowed-types", "contract") == "*/*"
+    assert "files of any type. Visible to only you." in html
+
+
+def test_a_public_field_without_types_of_its_own_takes_the_public_default() -> None:
+    field = DirectFileFormField(visibility="public")
+
+    html = field.widget.render("cover", None)
+
+    assert "images, PDFs, Office documents, OpenDocument files, text files, audio, video" in html
+    assert "image/svg+xml" not in attribute(html, "data-allowed-types", "cover")
+
+
 def test_the_file_input_has_no_name_so_no_bytes_go_with_the_form(user: Any) -> None:
     html = str(DocumentForm(user=user)["cover"])
 
