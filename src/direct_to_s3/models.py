@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from direct_to_s3 import content_types
 from direct_to_s3.keys import incoming_key
 
 
@@ -82,7 +83,8 @@ class Upload(models.Model):
 
     @property
     def is_image(self) -> bool:
-        return self.content_type.startswith("image/")
+        """An image every browser shows (so a thumbnail of it is not a broken one)."""
+        return content_types.matches(self.content_type, content_types.BROWSER_IMAGES)
 
     def mark_complete(self, *, etag: str) -> None:
         self.status = self.Status.COMPLETE

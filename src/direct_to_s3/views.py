@@ -10,6 +10,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from direct_to_s3 import selectors, services
 from direct_to_s3.conf import app_settings
+from direct_to_s3.content_types import describe
 from direct_to_s3.errors import InvalidUpload, UploadError, UploadNotFound
 from direct_to_s3.models import Upload
 from direct_to_s3.pagination import page_of
@@ -28,7 +29,10 @@ def index(request: HttpRequest) -> HttpResponse:
         "max_size": options.max_size,
         "multipart_threshold": options.multipart_threshold,
         "max_size_text": human_size(options.max_size),
-        "allowed_types": options.allowed_content_types,
+        "public_types": options.allowed_content_types,
+        "public_types_text": describe(options.allowed_content_types),
+        "private_types": options.private_allowed_content_types,
+        "private_types_text": describe(options.private_allowed_content_types),
         "ticket_seconds": ticket_seconds(),
         **_list_context(request),
     }

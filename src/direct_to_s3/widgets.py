@@ -61,6 +61,7 @@ class DirectFileWidget(forms.Widget):
             {
                 "data-visibility": visibility,
                 "data-allowed-types": ",".join(types),
+                "data-allowed-types-text": describe(types),
                 "data-max-size": str(max_size),
                 "data-rules": rules_token(rules),
             }

@@ -40,6 +40,18 @@ def test_upload_page_offers_drop_zone_picker_and_visibility(user: Any) -> None:
     assert "js/upload.js" in content
 
 
+def test_upload_page_gives_each_visibility_its_types_and_their_words(user: Any) -> None:
+    content = logged_in(user).get("/").content.decode()
+
+    assert 'data-public-types="image/jpeg,image/png,' in content
+    assert (
+        'data-public-types-text="images, PDFs, Office documents, OpenDocument files, '
+        'text files, audio, video and archives"'
+    ) in content
+    assert 'data-private-types="*/*"' in content
+    assert 'data-private-types-text="files of any type"' in content
+
+
 def test_list_shows_public_images_as_thumbnails_from_s3(user: Any, make_upload: Any) -> None:
     upload = make_upload(user, visibility="public", original_name="cat.png")
 
@@ -67,6 +79,17 @@ def test_list_labels_other_public_files_with_their_extension(user: Any, make_upl
     content = logged_in(user).get("/uploads/list").content.decode()
 
     assert '<span class="thumb icon" aria-hidden="true">PDF</span>' in content
+
+
+def test_list_labels_photos_browsers_cannot_show_with_their_extension(
+    user: Any, make_upload: Any
+) -> None:
+    make_upload(user, original_name="IMG_0001.HEIC", content_type="image/heic")
+
+    content = logged_in(user).get("/uploads/list").content.decode()
+
+    assert '<span class="thumb icon" aria-hidden="true">HEIC</span>' in content
+    assert "<img" not in content
 
 
 def test_list_shows_only_own_complete_uploads(user: Any, other_user: Any, make_upload: Any) -> None:

@@ -8,6 +8,7 @@ import { UploadCancelled, UserFacingError } from "./errors.js";
 import { MultipartUpload } from "./multipart.js";
 import { findUnfinished, storedParts } from "./resume.js";
 import { Transfer } from "./transport.js";
+import { typeEssence } from "./types.js";
 
 export const RUNNING_STATES = new Set(["starting", "uploading", "verifying"]);
 export const ACTIVE_STATES = new Set(["waiting", ...RUNNING_STATES]);
@@ -109,7 +110,7 @@ export class UploadJob extends EventTarget {
     const created = await this.api.request("POST", this.config.createUrl, {
       body: {
         filename: file.name,
-        content_type: file.type,
+        content_type: typeEssence(file.type),
         size: file.size,
         visibility: this.visibility,
         last_modified: file.lastModified,

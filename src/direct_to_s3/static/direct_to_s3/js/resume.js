@@ -1,16 +1,17 @@
 // Resuming a multipart upload the server still holds unfinished (after a reload or a crash).
 import { UserFacingError } from "./errors.js";
+import { typeEssence } from "./types.js";
 
 const PENDING_PAGE = 500;
 
 // The one rule for "this file is the one that upload was started for": same name, size,
-// modification time (ms since the epoch) and content type (lower case).
+// modification time (ms since the epoch) and content type (as the server stores it).
 export function isSameFile(upload, file) {
   return (
     upload.filename === file.name &&
     upload.size === file.size &&
     upload.last_modified === file.lastModified &&
-    upload.content_type === file.type.toLowerCase()
+    upload.content_type === typeEssence(file.type)
   );
 }
 

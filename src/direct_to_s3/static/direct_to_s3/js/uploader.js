@@ -10,8 +10,23 @@ import { formatBytes } from "./format.js";
 import { bindInput } from "./input.js";
 import { UploadJob } from "./job.js";
 import { Queue } from "./queue.js";
-import { typeAllowed } from "./types.js";
+import { typeAllowed, typeEssence, UNKNOWN_TYPE } from "./types.js";
 import { QueueView } from "./view.js";
+
+const patternList = (value) => (value || "").split(",").filter(Boolean);
+
+// Which types each visibility takes, and those in the server's words (content_types.describe):
+// a form field's widget has its own list; the upload page one per visibility.
+function typeRules(data) {
+  if (data.allowedTypes !== undefined) {
+    const own = { patterns: patternList(data.allowedTypes), text: data.allowedTypesText };
+    return { public: { ...own, where: "here" }, private: { ...own, where: "here" }, field: true };
+  }
+  return {
+    public: { patterns: patternList(data.publicTypes), text: data.publicTypesText },
+    private: { patterns: patternList(data.privateTypes), text: data.privateTypesText },
+  };
+}
 
 // The element's data attributes: every URL and limit comes from the server.
 export function readConfig(root, csrfToken) {
@@ -21,14 +36,14 @@ export function readConfig(root, csrfToken) {
     listUrl: data.listUrl,
     maxSize: Number(data.maxSize),
     multipartThreshold: Number(data.multipartThreshold),
-    allowedTypes: (data.allowedTypes || "").split(",").filter(Boolean),
+    types: typeRules(data),
     rules: data.rules || null,
     csrfToken,
   };
 }
 
 // What the server would refuse anyway, refused before a single byte or request is sent.
-function precheck(file, config) {
+function precheck(file, visibility, config) {
   if (file.size === 0) return "This file is empty; there is nothing to upload.";
   if (file.size > config.maxSize) {
     let size = formatBytes(file.size);
@@ -40,11 +55,22 @@ function precheck(file, config) {
     }
     return `This file is too big (${size}); the limit is ${limit}.`;
   }
-  if (!file.type) return "This file's type could not be recognised, so it cannot be uploaded.";
-  if (!typeAllowed(file.type, config.allowedTypes)) {
-    return `Files of type ${file.type} are not allowed here.`;
+  // Worded as the server's own refusals (validation.type_refusal).
+  const type = typeEssence(file.type);
+  const { patterns, text, where = `as ${visibility} files` } = config.types[visibility];
+  if (typeAllowed(type, patterns)) return null;
+  const privately =
+    !config.types.field &&
+    visibility === "public" &&
+    typeAllowed(type, config.types.private.patterns);
+  if (type === UNKNOWN_TYPE) {
+    return privately
+      ? "This file's type could not be recognised. " +
+          "Files of unknown type can be uploaded as private files only."
+      : `This file's type could not be recognised. Allowed: ${text}.`;
   }
-  return null;
+  const refusal = `Files of type ${type} are not allowed ${where}. Allowed: ${text}.`;
+  return privately ? `${refusal} It can be uploaded as a private file.` : refusal;
 }
 
 // `visibility()`: the visibility of the files added next. `pasteAnywhere`: files pasted
@@ -66,9 +92,10 @@ export function mountUploader(root, { config, visibility, pasteAnywhere, accept 
   });
   root.addEventListener("direct_to_s3:files", (event) => {
     for (const file of accept(event.detail.files)) {
-      const job = new UploadJob({ file, visibility: visibility(), api, config });
+      const chosen = visibility();
+      const job = new UploadJob({ file, visibility: chosen, api, config });
       queue.add(job);
-      const problem = precheck(file, config);
+      const problem = precheck(file, chosen, config);
       if (problem) job.fail(problem);
     }
     queue.pump();
