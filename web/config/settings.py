@@ -252,8 +252,12 @@ DIRECT_TO_S3 = {
     "PUBLIC_STORAGE": "public_media",
     "PRIVATE_STORAGE": "private_media",
 }
-if env_str("UPLOAD_ALLOWED_CONTENT_TYPES"):
-    DIRECT_TO_S3["ALLOWED_CONTENT_TYPES"] = env_list("UPLOAD_ALLOWED_CONTENT_TYPES", [])
+for _key, _name in (
+    ("ALLOWED_CONTENT_TYPES", "UPLOAD_ALLOWED_CONTENT_TYPES"),
+    ("PRIVATE_ALLOWED_CONTENT_TYPES", "UPLOAD_PRIVATE_ALLOWED_CONTENT_TYPES"),
+):
+    if env_str(_name):
+        DIRECT_TO_S3[_key] = env_list(_name, [])
 
 # --- Static and media storage ---------------------------------------------------------------
 USE_S3_STATIC = env_bool("USE_S3_STATIC", False)
