@@ -54,7 +54,8 @@ class LocalFile:
     def at(cls, path: str | Path, content_type: str | None = None) -> LocalFile:
         path = Path(path)
         stat = path.stat()
-        guessed = content_type or mimetypes.guess_type(path.name)[0] or ""
+        # No recognisable type is application/octet-stream, as the page sends it.
+        guessed = content_type or mimetypes.guess_type(path.name)[0] or "application/octet-stream"
         return cls(
             path=path,
             name=path.name,
