@@ -91,7 +91,7 @@ _SPECIAL = {ANY: "files of any type", UNKNOWN: "files of unknown type"}
 # checks, none that a browser runs script from (so no HTML, XML or SVG). Where browsers or
 # systems name one format two ways (`audio/wav`, `audio/x-wav`), both are here.
 DEFAULT_PUBLIC_TYPES: tuple[str, ...] = tuple(
-    content_type for content_type, (family, _) in CATALOGUE.items() if family != "SVG images"
+    content_type for content_type in CATALOGUE if content_type != "image/svg+xml"
 )
 # Images every current browser shows in an <img> (not HEIC/HEIF, TIFF: Safari only; not SVG).
 BROWSER_IMAGES = ("image/jpeg", "image/png", "image/gif", "image/webp", "image/avif", "image/bmp")
@@ -117,7 +117,7 @@ def is_pattern(pattern: str) -> bool:
 def matches(content_type: str, patterns: Iterable[str]) -> bool:
     """Whether `content_type` is one of `patterns` (`image/png`, `image/*`, `*/*`)."""
     kind = essence(content_type)
-    family = kind.split("/", 1)[0] + "/*"
+    family = kind.split("/", 1)[0] + "/*" if "/" in kind else None
     for pattern in patterns:
         pattern = pattern.strip().lower()
         if pattern in (kind, family, ANY):

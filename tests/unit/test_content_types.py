@@ -31,6 +31,7 @@ ODT = "application/vnd.oasis.opendocument.text"
         ("text/html", False),
         ("application/pdfx", False),
         ("imagex/png", False),
+        ("image", False),
     ],
 )
 def test_types_match_exactly_or_by_family(content_type: str, allowed: bool) -> None:

@@ -35,6 +35,7 @@ TYPES = [
     "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
     "application/pdfx",
     "imagex/png",
+    "image",
     "",
 ]
 PATTERN_LISTS = [

@@ -15,7 +15,7 @@ export function typeEssence(type) {
 
 export function typeAllowed(type, patterns) {
   const kind = essence(type);
-  const family = `${kind.split("/", 1)[0]}/*`;
+  const family = kind.includes("/") ? `${kind.split("/", 1)[0]}/*` : null;
   return patterns.some((pattern) => {
     const wanted = pattern.trim().toLowerCase();
     return wanted === kind || wanted === family || wanted === "*/*";
