@@ -19,3 +19,10 @@ def test_a_known_extension_gives_its_type(tmp_path: Path) -> None:
     path.write_bytes(b"%PDF-1.7")
 
     assert LocalFile.at(path).content_type == "application/pdf"
+
+
+def test_a_compressed_tar_is_sent_as_what_its_bytes_are(tmp_path: Path) -> None:
+    path = tmp_path / "photos.tar.gz"
+    path.write_bytes(b"\x1f\x8b")
+
+    assert LocalFile.at(path).content_type == "application/gzip"

@@ -42,6 +42,10 @@ class UploadFailed(Exception):
     """The API or S3 refused; the message is meant for a person."""
 
 
+# What a compressed file is, whatever it holds (mimetypes calls the compression an encoding).
+_COMPRESSED = {"gzip": "application/gzip", "bzip2": "application/x-bzip2", "xz": "application/x-xz"}
+
+
 @dataclass
 class LocalFile:
     path: Path
@@ -54,8 +58,11 @@ class LocalFile:
     def at(cls, path: str | Path, content_type: str | None = None) -> LocalFile:
         path = Path(path)
         stat = path.stat()
+        kind, encoding = mimetypes.guess_type(path.name)
+        # `.tar.gz` guesses as a tar "encoded" with gzip, but its bytes are gzip's.
+        kind = _COMPRESSED.get(encoding or "", kind)
         # No recognisable type is application/octet-stream, as the page sends it.
-        guessed = content_type or mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+        guessed = content_type or kind or "application/octet-stream"
         return cls(
             path=path,
             name=path.name,
