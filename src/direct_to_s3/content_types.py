@@ -77,6 +77,8 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "application/x-7z-compressed": ("archives", "7z archives"),
     "application/gzip": ("archives", "gzip archives"),
     "application/x-gzip": ("archives", "gzip archives"),
+    # What Linux desktops (shared-mime-info, so Chromium and Firefox there) call a .tar.gz.
+    "application/x-compressed-tar": ("archives", "gzip archives"),
     "application/x-tar": ("archives", "tar archives"),
 }
 FAMILY_PATTERNS = {

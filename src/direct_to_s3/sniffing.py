@@ -107,6 +107,7 @@ _CHECKS: dict[str, Callable[[bytes], bool]] = {
     "application/x-7z-compressed": lambda h: h.startswith(b"7z\xbc\xaf\x27\x1c"),
     "application/gzip": lambda h: h.startswith(b"\x1f\x8b"),
     "application/x-gzip": lambda h: h.startswith(b"\x1f\x8b"),
+    "application/x-compressed-tar": lambda h: h.startswith(b"\x1f\x8b"),
     "application/x-tar": _tar,
     "audio/mpeg": _mp3,
     "audio/ogg": lambda h: h.startswith(b"OggS"),
