@@ -100,7 +100,9 @@ def test_a_file_the_field_refuses_is_refused_before_any_byte_is_sent(
 
     row = widget(alice_page, "cover").locator("[data-queue] > li")
     expect(row).to_have_attribute("data-state", "failed")
-    expect(row.locator("[data-error]")).to_contain_text("application/pdf")
+    expect(row.locator("[data-error]")).to_have_text(
+        "Files of type application/pdf are not allowed here. Allowed: images."
+    )
     assert not Upload.objects.exists()
 
 
