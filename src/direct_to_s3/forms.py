@@ -80,12 +80,24 @@ class DirectFileFormField(forms.FileField):
         self.max_size = max_size
         self.key_prefix = normalise_key_prefix(key_prefix)
         self.multiple = multiple
-        self.user = user
+        self._user = user
         if "widget" not in kwargs:
             kwargs["widget"] = DirectFileWidget(multiple=multiple)
         super().__init__(**kwargs)
         if isinstance(self.widget, DirectFileWidget):
             self.widget.rules = self.rules()
+        self.user = user
+
+    @property
+    def user(self) -> AbstractBaseUser | AnonymousUser | None:
+        return self._user
+
+    @user.setter
+    def user(self, user: AbstractBaseUser | AnonymousUser | None) -> None:
+        """The user filling in the form; the widget names only their own uploads too."""
+        self._user = user
+        if isinstance(self.widget, DirectFileWidget):
+            self.widget.owner_id = user.pk if user is not None else None
 
     def rules(self) -> UploadRules:
         return UploadRules(

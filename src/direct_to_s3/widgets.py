@@ -43,6 +43,7 @@ class DirectFileWidget(forms.Widget):
         super().__init__(attrs)
         self.multiple = multiple
         self.rules = UploadRules()
+        self.owner_id: Any = None  # the form's user: only their uploads are named
 
     def format_value(self, value: Any) -> Any:
         return value
@@ -78,7 +79,7 @@ class DirectFileWidget(forms.Widget):
         )
         widget["current"] = _current(value)
         widget["references"] = [
-            {"value": reference, "name": _uploaded_name(reference)}
+            {"value": reference, "name": _uploaded_name(reference, self.owner_id)}
             for reference in _references(value)
         ]
         return context
@@ -124,12 +125,15 @@ def _references(value: Any) -> Sequence[str]:
     return []
 
 
-def _uploaded_name(reference: str) -> str:
+def _uploaded_name(reference: str, owner_id: Any) -> str:
     """The name of the file a posted reference names, shown again when the form comes back
-    with errors (nothing uploaded is lost); empty for a reference the form will refuse."""
+    with errors (nothing uploaded is lost); empty for a reference the form will refuse, and
+    for another user's upload: a leaked reference names nothing."""
     try:
         upload_id = upload_id_from(reference)
     except signing.BadSignature:
         return ""
-    upload = Upload.objects.filter(pk=upload_id).only("original_name").first()
-    return upload.original_name if upload else ""
+    if owner_id is None:
+        return ""
+    found = Upload.objects.filter(pk=upload_id, owner_id=owner_id).only("original_name").first()
+    return found.original_name if found else ""

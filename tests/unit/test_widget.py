@@ -118,6 +118,16 @@ def test_a_form_with_errors_shows_the_uploaded_file_again(user: Any, make_upload
     assert "lease.pdf will be attached when you save." in html
 
 
+def test_a_form_with_errors_names_no_other_users_upload(
+    user: Any, other_user: Any, make_upload: Any
+) -> None:
+    theirs = make_upload(other_user, visibility="private", original_name="secret.pdf")
+    form = DocumentForm({"contract": reference_for(theirs)}, user=user)
+
+    assert not form.is_valid()
+    assert "secret.pdf" not in str(form["contract"])
+
+
 def test_several_files_clean_to_their_uploads_once_each(user: Any, make_upload: Any) -> None:
     first = make_upload(user, visibility="private")
     second = make_upload(user, visibility="private")
