@@ -182,6 +182,7 @@ def test_the_form_is_filled_in_with_the_keyboard_alone_and_each_step_is_announce
     paths = files(tmp_path)
     page = alice_page
     page.goto(f"{app.url}/documents/new")
+    expect(widget(page, "cover")).to_have_attribute("data-ready", "")
     page.get_by_label("Title").focus()
     page.keyboard.type("Keys")
     page.keyboard.press("Tab")
@@ -207,6 +208,7 @@ def test_axe_finds_nothing_on_the_documents_pages(
     empty = tmp_path / "empty.png"
     empty.write_bytes(b"")
     alice_page.goto(f"{app.url}/documents/new")
+    expect(widget(alice_page, "attachments")).to_have_attribute("data-ready", "")
     assert_accessible(alice_page)
 
     pick(alice_page, "cover", paths["cover.png"])
