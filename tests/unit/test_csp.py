@@ -158,6 +158,18 @@ def test_the_policy_follows_changed_settings(settings: Any) -> None:
     assert "https://cdn.example.com" in content_security_policy()
 
 
+def test_pages_may_load_their_scripts_and_styles_from_the_bucket_with_static_on_s3(
+    settings: Any,
+) -> None:
+    configure(settings)
+    settings.USE_S3_STATIC = True
+
+    policy = content_security_policy()
+
+    assert "script-src 'self' https://uploads-prod.s3.us-east-1.amazonaws.com;" in policy
+    assert "style-src 'self' https://uploads-prod.s3.us-east-1.amazonaws.com;" in policy
+
+
 def test_the_policy_is_computed_without_signing(
     settings: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:

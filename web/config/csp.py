@@ -19,6 +19,7 @@ from django.core.signals import setting_changed
 from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse
 
+from direct_to_s3 import s3
 from direct_to_s3.csp import s3_origins
 
 
@@ -28,6 +29,10 @@ def content_security_policy() -> str:
     static = ""
     if settings.STATIC_URL.startswith(("http://", "https://")):
         parts = urlsplit(settings.STATIC_URL)
+        static = f" {parts.scheme}://{parts.netloc}"
+    elif getattr(settings, "USE_S3_STATIC", False):
+        # collectstatic put the files in the bucket: the pages load them from its public origin.
+        parts = urlsplit(s3.public_url("static/"))
         static = f" {parts.scheme}://{parts.netloc}"
     return "; ".join(
         [
