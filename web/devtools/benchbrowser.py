@@ -98,6 +98,8 @@ class BrowserUploader:
         try:
             page.goto(f"{self.base_url}/")
             page.locator("[data-uploader][data-ready]").wait_for(state="attached")
+            # The page's own loading is over: what the long tasks show is the upload's.
+            page.wait_for_load_state("networkidle")
             page.locator("input[name=visibility][value=public]").check()
             if network is not None:
                 emulate(page, network)
