@@ -97,6 +97,8 @@ def test_the_upload_page_and_raw_s3_took_each_file_in_turn(results: tuple) -> No
     for run in loopback:
         assert run.seconds > 0
         assert run.long_task_ms >= run.longest_task_ms >= 0
+        if run.path == "browser":
+            assert 0 < run.ticket_seconds + run.complete_seconds < run.seconds
     assert all(run.key.startswith("media/") for run in loopback if run.path == "browser")
 
 

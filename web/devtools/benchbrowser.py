@@ -45,7 +45,7 @@ CHROMIUM_ARGS = [  # as tests/e2e/conftest.py launches it
 ]
 # Runs before the page's own scripts. `finished` resolves when the upload is done or failed.
 RECORDER = """(() => {
-  const bench = { longTasks: [], picked: null, done: null, key: null, failed: null };
+  const bench = { longTasks: [], states: {}, picked: null, done: null, key: null, failed: null };
   bench.finished = new Promise((resolve) => { bench.finish = resolve; });
   window.__bench = bench;
   bench.observing = PerformanceObserver.supportedEntryTypes.includes("longtask");
@@ -63,6 +63,7 @@ RECORDER = """(() => {
     bench.finish("done");
   });
   document.addEventListener("direct_to_s3:state", (event) => {
+    bench.states[event.detail.state] = performance.now();
     if (event.detail.state !== "failed") return;
     const error = document.querySelector("[data-queue] > li[data-state=failed] [data-error]");
     bench.failed = (error && error.textContent.trim()) || "failed";
@@ -122,12 +123,15 @@ class BrowserUploader:
             raise RuntimeError("this Chromium reports no long tasks (PerformanceObserver)")
         page.locator("[data-queue] > li[data-state=done]").wait_for(state="attached")
         picked, done = bench["picked"], bench["done"]
+        uploading, verifying = bench["states"]["uploading"], bench["states"]["verifying"]
         tasks = [duration for start, duration in bench["longTasks"] if picked <= start <= done]
         return BrowserRun(
             round=0,
             path="browser",
             size=file.size,
             seconds=(done - picked) / 1000,
+            ticket_seconds=(uploading - picked) / 1000,
+            complete_seconds=(done - verifying) / 1000,
             network=network.name if network else "",
             long_task_ms=sum(tasks),
             longest_task_ms=max(tasks, default=0.0),

@@ -53,6 +53,10 @@ class BrowserRun:
     long_task_ms: float = 0.0  # the page's main thread: long tasks (> 50 ms), in total
     longest_task_ms: float = 0.0
     long_tasks: int = 0
+    # Of `seconds`, the page's wait for the app before the bytes (for multipart the resume
+    # check, then the ticket) and after them (complete: the app verifies the object).
+    ticket_seconds: float = 0.0
+    complete_seconds: float = 0.0
     key: str = ""
 
 
@@ -317,20 +321,29 @@ def browser_markdown(report: Report) -> list[str]:
         "timed from the pick to the row's Done, so the ticket, any part signing, the per-part "
         "MD5 and the complete call are in), interleaved with raw boto3 uploads of the same "
         f"file, medians of {rounds} rounds. Long tasks: the page's main thread busy for over "
-        "50 ms at a stretch between pick and Done.",
+        "50 ms at a stretch between pick and Done. Ticket and complete: of the time, the page's "
+        "wait for the app before the bytes (multipart: resume check too) and after them.",
         "",
-        "| Size | Path | Time (s) | MiB/s | ÷ raw | Long tasks, total (ms) | Longest (ms) |",
-        "|---|---|--:|--:|--:|--:|--:|",
+        "| Size | Path | Time (s) | MiB/s | ÷ raw | Ticket (s) | Complete (s) "
+        "| Long tasks, total (ms) | Longest (ms) |",
+        "|---|---|--:|--:|--:|--:|--:|--:|--:|",
     ]
     for size in report.browser_sizes():
         for path in ("raw", "browser"):
             seconds = report.browser_median(path, size, "seconds")
             ratio = report.browser_ratio(size) if path == "browser" else 1.0
             tasks = (
-                f"{report.browser_median(path, size, 'long_task_ms'):.0f} "
-                f"| {report.browser_median(path, size, 'longest_task_ms'):.0f}"
+                " | ".join(
+                    f"{report.browser_median(path, size, attribute):{form}}"
+                    for attribute, form in (
+                        ("ticket_seconds", ".3f"),
+                        ("complete_seconds", ".3f"),
+                        ("long_task_ms", ".0f"),
+                        ("longest_task_ms", ".0f"),
+                    )
+                )
                 if path == "browser"
-                else "n/a | n/a"
+                else "n/a | n/a | n/a | n/a"
             )
             lines.append(
                 f"| {label(size)} | {path} | {seconds:.3f} | {size / MiB / seconds:.1f} "
@@ -344,21 +357,27 @@ def browser_markdown(report: Report) -> list[str]:
             f"body paced at the uplink's rate; no TCP slow start or loss), medians of {rounds} "
             "rounds; ÷ uplink: the page's throughput as a share of the emulated uplink.",
             "",
-            "| Network | Size | Time (s) | Mbit/s | ÷ uplink | Long tasks, total (ms) "
-            "| Longest (ms) |",
-            "|---|---|--:|--:|--:|--:|--:|",
+            "| Network | Size | Time (s) | Mbit/s | ÷ uplink | Ticket (s) | Complete (s) "
+            "| Long tasks, total (ms) | Longest (ms) |",
+            "|---|---|--:|--:|--:|--:|--:|--:|--:|",
         ]
         for network in report.networks:
             for size in report.browser_sizes(network.name):
                 seconds = report.browser_median("browser", size, "seconds", network.name)
-                total, longest = (
+                ticket, complete, total, longest = (
                     report.browser_median("browser", size, attribute, network.name)
-                    for attribute in ("long_task_ms", "longest_task_ms")
+                    for attribute in (
+                        "ticket_seconds",
+                        "complete_seconds",
+                        "long_task_ms",
+                        "longest_task_ms",
+                    )
                 )
                 lines.append(
                     f"| {network.name} | {label(size)} | {seconds:.3f} "
                     f"| {size * 8 / seconds / 1e6:.1f} "
-                    f"| {report.uplink_share(network, size):.2f} | {total:.0f} | {longest:.0f} |"
+                    f"| {report.uplink_share(network, size):.2f} | {ticket:.3f} | {complete:.3f} "
+                    f"| {total:.0f} | {longest:.0f} |"
                 )
     return lines
 
