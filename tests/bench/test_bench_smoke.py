@@ -8,11 +8,13 @@ from pathlib import Path
 import pytest
 
 from devtools import bench
-from devtools.benchreport import PATHS, KiB, MiB, label, targets
+from devtools.benchreport import NETWORKS, PATHS, KiB, MiB, label, targets
 
-pytestmark = [pytest.mark.harness_smoke, pytest.mark.integration]
+# e2e: the browser rows drive Debian's Chromium.
+pytestmark = [pytest.mark.harness_smoke, pytest.mark.integration, pytest.mark.e2e]
 
 SIZES = [64 * KiB, 9 * MiB]  # one form POST, one multipart upload of two parts
+NETWORK_SIZES = [64 * KiB]
 
 
 @pytest.fixture(scope="module")
@@ -25,6 +27,8 @@ def results(tmp_path_factory: pytest.TempPathFactory) -> tuple[bench.Report, str
         clients=4,
         workers=2,
         threshold=1 * MiB,
+        browser_sizes=SIZES,
+        network_sizes=NETWORK_SIZES,
         out_dir=out,
         log=lambda message: None,
     )
@@ -45,6 +49,10 @@ def test_table_has_a_row_per_size_and_path_and_every_target(results: tuple) -> N
     for size in SIZES:
         for path in PATHS:
             assert f"| {label(size)} | {path} |" in table
+    for size in SIZES:
+        assert f"| {label(size)} | browser |" in table
+    for network in NETWORKS:
+        assert f"| {network.name} | {label(NETWORK_SIZES[0])} |" in table
     assert "| POST /api/uploads (presign) |" in table
     assert "| GET /bench/ping (trivial JSON) |" in table
     for target in targets(report):
@@ -52,7 +60,7 @@ def test_table_has_a_row_per_size_and_path_and_every_target(results: tuple) -> N
             f"| {target.name} | {target.measured} | {'pass' if target.passed else 'MISS'} |"
             in table
         )
-    assert len(targets(report)) == 6
+    assert len(targets(report)) == 8
 
 
 def test_every_upload_arrived_through_its_own_path(results: tuple) -> None:
@@ -77,3 +85,27 @@ def test_both_views_answered_without_errors(results: tuple) -> None:
         assert report.rate(view, "requests") > 0
         assert report.errors(view) == 0
         assert 0 < report.rate(view, "p50_ms") <= report.rate(view, "p99_ms")
+
+
+def test_the_upload_page_and_raw_s3_took_each_file_in_turn(results: tuple) -> None:
+    report, _, _ = results
+
+    loopback = [run for run in report.browser if not run.network]
+    assert sorted((run.size, run.path) for run in loopback) == sorted(
+        (size, path) for size in SIZES for path in ("raw", "browser")
+    )
+    for run in loopback:
+        assert run.seconds > 0
+        assert run.long_task_ms >= run.longest_task_ms >= 0
+        if run.path == "browser":
+            assert 0 < run.ticket_seconds + run.complete_seconds < run.seconds
+    assert all(run.key.startswith("media/") for run in loopback if run.path == "browser")
+
+
+def test_the_upload_page_ran_under_each_emulated_network(results: tuple) -> None:
+    report, _, _ = results
+
+    emulated = {(run.network, run.size) for run in report.browser if run.network}
+    assert emulated == {(network.name, size) for network in NETWORKS for size in NETWORK_SIZES}
+    for network in NETWORKS:
+        assert report.uplink_share(network, NETWORK_SIZES[0]) > 0

@@ -7,7 +7,10 @@ Starts SeaweedFS and the app under gunicorn (`devtools.stack`), then, interleave
 - raw: boto3 straight to the same SeaweedFS (one put_object up to the multipart threshold, else
   upload_file with our client's part size and concurrency): the ceiling;
 - direct: our client library doing the whole flow (ticket → S3 → complete);
-- proxy: the file posted as a form to a Django view that saves it with django-storages.
+- proxy: the file posted as a form to a Django view that saves it with django-storages;
+- browser: the upload page in headless Chromium, logged in, the file picked through its input
+  (`devtools.benchbrowser`), interleaved with raw uploads of the same file; then the page alone
+  under Chromium's emulation of two real-world networks.
 
 For each upload it records, from the gunicorn workers: CPU seconds, peak RSS (the kernel's
 high-water mark, reset before each run) and bytes received (counted by `devtools.meter`). Then
@@ -39,11 +42,14 @@ from typing import Any
 import psutil
 from boto3.s3.transfer import TransferConfig
 
+from devtools import benchbrowser
 from devtools.benchreport import (
+    NETWORKS,
     PATHS,
     GiB,
     KiB,
     MiB,
+    Network,
     RateRun,
     Report,
     UploadRun,
@@ -61,6 +67,12 @@ REPO = Path(__file__).resolve().parents[2]
 OUT_DIR = REPO / ".artifacts" / "bench"
 DEFAULT_SIZES = (MiB, 64 * MiB, GiB)
 QUICK_SIZES = (MiB, 64 * MiB, 128 * MiB)
+BROWSER_SIZES = (32 * MiB, 256 * MiB, GiB)
+QUICK_BROWSER_SIZES = (32 * MiB, 256 * MiB)
+# Under emulated networks: one form POST, one multipart upload, each a few seconds to a minute.
+NETWORK_SIZES = (32 * MiB, 128 * MiB)
+QUICK_NETWORK_SIZES = (8 * MiB, 72 * MiB)
+NETWORK_ROUNDS = 3  # at most: a 128 MiB upload at 20 Mbit/s takes almost a minute
 THRESHOLD = 64 * MiB  # the app's default UPLOAD_MULTIPART_THRESHOLD
 PARALLEL = 4  # the client's default
 PASSWORD = "bench-password-not-a-secret"  # noqa: S105 (throw-away local users)
@@ -280,6 +292,36 @@ def measure_uploads(
                     warm_up(stack, warmers, tiny)
 
 
+def measure_browser(
+    stack: Stack,
+    report: Report,
+    load: OtherLoad,
+    files: dict[int, LocalFile],
+    network_files: dict[int, LocalFile],
+    networks: tuple[Network, ...],
+    log: Log,
+) -> None:
+    settings = report.settings
+    # The raw uploads go through the same client, part size and concurrency as in the table above.
+    client = UploadClient(stack.base_url)
+    uploaders = Uploaders(stack, client, settings["threshold"], settings["parallel"])
+    report.networks = list(networks)
+    report.browser = benchbrowser.measure(
+        stack=stack,
+        raw=uploaders.raw,
+        check_and_delete=uploaders.check_and_delete,
+        measuring=load.measure,
+        files=files,
+        network_files=network_files,
+        networks=networks,
+        repeat=settings["repeat"],
+        network_repeat=settings["network_repeat"],
+        username="bench-browser",
+        password=PASSWORD,
+        log=log,
+    )
+
+
 # --- Requests per second -----------------------------------------------------------------------
 
 
@@ -399,10 +441,21 @@ def run(
     workers: int | None = None,
     parallel: int = PARALLEL,
     threshold: int = THRESHOLD,
+    browser_sizes: list[int] | None = None,
+    network_sizes: list[int] | None = None,
+    networks: tuple[Network, ...] = NETWORKS,
+    network_repeat: int | None = None,
     out_dir: Path = OUT_DIR,
     log: Log = print,
 ) -> tuple[Report, str]:
-    """Start the stack, measure, stop it; write results.{md,json,png} to out_dir."""
+    """Start the stack, measure, stop it; write results.{md,json,png} to out_dir.
+
+    No browser_sizes: no browser rows. No network_sizes (or networks): no emulated networks.
+    """
+    browser_sizes = sorted(browser_sizes or [])
+    network_sizes = sorted(network_sizes or []) if browser_sizes else []
+    networks = networks if network_sizes else ()
+    network_repeat = network_repeat or min(repeat, NETWORK_ROUNDS)
     env = {} if threshold == THRESHOLD else {"UPLOAD_MULTIPART_THRESHOLD": str(threshold)}
     load = OtherLoad()
     with (
@@ -410,7 +463,7 @@ def run(
         Stack(workers=workers, env=env, log=log) as stack,
     ):
         presigners = [f"bench-presign-{n}" for n in range(clients)]
-        stack.create_users(["bench", "bench-warm", *presigners], PASSWORD)
+        stack.create_users(["bench", "bench-warm", "bench-browser", *presigners], PASSWORD)
         report = Report(
             date=datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC"),
             machine=machine(),
@@ -422,13 +475,38 @@ def run(
                 "workers": stack.workers,
                 "parallel": parallel,
                 "threshold": threshold,
+                "browser_sizes": browser_sizes,
+                "network_sizes": network_sizes,
+                "network_repeat": network_repeat,
             },
         )
         log("Writing the test files…")
         files = {size: make_file(Path(folder), size) for size in sizes}
+        for size in {*browser_sizes, *network_sizes} - set(files):
+            files[size] = make_file(Path(folder), size)
         tiny = make_file(Path(folder), KiB, "warm-up.mp4")
         log(f"Uploads: {', '.join(label(s) for s in sizes)} x {', '.join(PATHS)}, {repeat} rounds")
-        measure_uploads(stack, report, load, files, tiny, log)
+        measure_uploads(stack, report, load, {s: files[s] for s in sizes}, tiny, log)
+        if browser_sizes:
+            log(
+                f"Browser: {', '.join(label(s) for s in browser_sizes)} x raw, browser, "
+                f"{repeat} rounds"
+                + (
+                    f"; {', '.join(label(s) for s in network_sizes)} under "
+                    f"{'; '.join(n.name for n in networks)}, {network_repeat} rounds"
+                    if network_sizes
+                    else ""
+                )
+            )
+            measure_browser(
+                stack,
+                report,
+                load,
+                {s: files[s] for s in browser_sizes},
+                {s: files[s] for s in network_sizes},
+                networks,
+                log,
+            )
         log(f"Requests/s: {clients} clients, {seconds:g} s per run, {repeat} rounds")
         measure_rates(stack, report, load, log)
     report.other_load = load.share
@@ -460,7 +538,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         prog="python -m devtools.bench", description=(__doc__ or "").split("\n\n")[0]
     )
     parser.add_argument(
-        "--quick", action="store_true", help="CI-sized: 1, 64 and 128 MiB, one round, 3 s rates"
+        "--quick",
+        action="store_true",
+        help="CI-sized: 1, 64 and 128 MiB, one round, 3 s rates, smaller browser sizes",
     )
     parser.add_argument(
         "--sizes",
@@ -475,6 +555,21 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         "--clients", type=int, default=16, help="concurrent clients for requests/s (default 16)"
     )
     parser.add_argument("--workers", type=int, help="gunicorn workers (default 2 x cores + 1)")
+    parser.add_argument(
+        "--browser-sizes",
+        type=lambda text: [parse_size(s) for s in text.split(",")],
+        help="upload page in Chromium vs raw: file sizes (default 32MiB,256MiB,1GiB; "
+        "quick 32MiB,256MiB)",
+    )
+    parser.add_argument(
+        "--network-sizes",
+        type=lambda text: [parse_size(s) for s in text.split(",")],
+        help="upload page under emulated networks: file sizes (default 32MiB,128MiB; "
+        "quick 8MiB,72MiB)",
+    )
+    parser.add_argument(
+        "--no-browser", action="store_true", help="no browser rows (no Chromium needed)"
+    )
     parser.add_argument(
         "--out", type=Path, default=OUT_DIR, help="results folder (default .artifacts/bench)"
     )
@@ -505,6 +600,12 @@ def main(argv: list[str] | None = None) -> int:
                 seconds=args.seconds or (3.0 if args.quick else 10.0),
                 clients=args.clients,
                 workers=args.workers,
+                browser_sizes=[]
+                if args.no_browser
+                else args.browser_sizes
+                or list(QUICK_BROWSER_SIZES if args.quick else BROWSER_SIZES),
+                network_sizes=args.network_sizes
+                or list(QUICK_NETWORK_SIZES if args.quick else NETWORK_SIZES),
                 out_dir=args.out,
             )
         except KeyboardInterrupt:

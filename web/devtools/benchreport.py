@@ -10,6 +10,8 @@ from typing import Any
 KiB, MiB, GiB = 1024, 1024**2, 1024**3
 PATHS = ("raw", "direct", "proxy")
 TARGET_FROM = 64 * MiB  # direct ÷ raw is a target from this size up
+# browser ÷ raw targets: one form POST, one multipart upload (the app's default threshold: 64 MiB)
+BROWSER_TARGETS = {32 * MiB: 0.85, 256 * MiB: 0.90}
 
 
 @dataclass
@@ -40,6 +42,49 @@ class RateRun:
 
 
 @dataclass
+class BrowserRun:
+    """One upload of the browser comparison: the upload page ("browser") or boto3 ("raw")."""
+
+    round: int
+    path: str
+    size: int
+    seconds: float  # the page's: from the file input's change event to upload-complete
+    network: str = ""  # an emulated network's name; "" for loopback, unthrottled
+    long_task_ms: float = 0.0  # the page's main thread: long tasks (> 50 ms), in total
+    longest_task_ms: float = 0.0
+    long_tasks: int = 0
+    # Of `seconds`, the page's wait for the app before the bytes (for multipart the resume
+    # check, then the ticket) and after them (complete: the app verifies the object).
+    ticket_seconds: float = 0.0
+    complete_seconds: float = 0.0
+    key: str = ""
+
+
+@dataclass(frozen=True)
+class Network:
+    """A link emulated by Chromium. Mbit/s are 10**6 bits per second."""
+
+    name: str
+    latency_ms: float
+    up_mbit: float
+    down_mbit: float
+
+    @property
+    def up_bytes_per_second(self) -> float:
+        return self.up_mbit * 1e6 / 8
+
+    @property
+    def down_bytes_per_second(self) -> float:
+        return self.down_mbit * 1e6 / 8
+
+
+NETWORKS = (
+    Network("40 ms RTT, 100 Mbit/s up", latency_ms=40, up_mbit=100, down_mbit=100),
+    Network("150 ms RTT, 20 Mbit/s up", latency_ms=150, up_mbit=20, down_mbit=50),
+)
+
+
+@dataclass
 class Target:
     name: str
     measured: str
@@ -53,6 +98,8 @@ class Report:
     settings: dict[str, Any]
     uploads: list[UploadRun] = field(default_factory=list)
     rates: list[RateRun] = field(default_factory=list)
+    browser: list[BrowserRun] = field(default_factory=list)
+    networks: list[Network] = field(default_factory=list)  # the emulated ones measured
     other_load: float = 0.0  # share of the machine's CPU used by others while measuring
 
     @property
@@ -76,6 +123,30 @@ class Report:
         seconds = {(r.round, r.path): r.seconds for r in self.uploads if r.size == size}
         rounds = sorted({r for r, p in seconds if p == path})
         return statistics.median(seconds[r, other] / seconds[r, path] for r in rounds)
+
+    # --- The browser comparison -----------------------------------------------------------------
+
+    def browser_sizes(self, network: str = "") -> list[int]:
+        return sorted({r.size for r in self.browser if r.network == network})
+
+    def browser_median(self, path: str, size: int, attribute: str, network: str = "") -> float:
+        runs = [
+            r for r in self.browser if r.path == path and r.size == size and r.network == network
+        ]
+        return statistics.median(getattr(run, attribute) for run in runs)
+
+    def browser_ratio(self, size: int) -> float:
+        """browser ÷ raw throughput: the median of each round's ratio (see speed_ratio)."""
+        seconds = {
+            (r.round, r.path): r.seconds for r in self.browser if r.size == size and not r.network
+        }
+        rounds = sorted({r for r, p in seconds if p == "browser"})
+        return statistics.median(seconds[r, "raw"] / seconds[r, "browser"] for r in rounds)
+
+    def uplink_share(self, network: Network, size: int) -> float:
+        """The page's throughput as a share of the emulated uplink, from the median time."""
+        seconds = self.browser_median("browser", size, "seconds", network.name)
+        return size / seconds / network.up_bytes_per_second
 
     def rate(self, view: str, attribute: str) -> float:
         return statistics.median(getattr(run, attribute) for run in self.rates if run.view == view)
@@ -133,6 +204,7 @@ def targets(report: Report) -> list[Target]:
             abs(growth) <= 0.10,
         )
     )
+    found += browser_targets(report)
     share = report.rate("presign", "per_second") / report.rate("trivial", "per_second")
     found.append(
         Target("presign ≥ 50 % of the trivial view's requests/s", f"{share:.0%}", share >= 0.5)
@@ -140,6 +212,28 @@ def targets(report: Report) -> list[Target]:
     p99 = report.rate("presign", "p99_ms")
     clients = report.settings["clients"]
     found.append(Target(f"presign p99 < 50 ms at {clients} clients", f"{p99:.1f} ms", p99 < 50))
+    return found
+
+
+def browser_targets(report: Report) -> list[Target]:
+    """At the sizes the targets name; in shorter runs, the smallest and largest size measured."""
+    sizes = report.browser_sizes()
+    if not sizes:
+        return []
+    wanted = {s: goal for s, goal in BROWSER_TARGETS.items() if s in sizes}
+    if not wanted:
+        goals = sorted(BROWSER_TARGETS.values())
+        wanted = {sizes[0]: goals[0], sizes[-1]: goals[-1]}
+    found = []
+    for size, goal in sorted(wanted.items()):
+        ratio = report.browser_ratio(size)
+        found.append(
+            Target(
+                f"browser ÷ raw S3 throughput ≥ {goal:.2f} at {label(size)}",
+                f"{ratio:.2f}",
+                ratio >= goal,
+            )
+        )
     return found
 
 
@@ -182,6 +276,7 @@ def markdown(report: Report) -> str:
             f"| {label(size)} | {report.speed_ratio('direct', 'raw', size):.2f} "
             f"| {report.speed_ratio('direct', 'proxy', size):.2f}x |"
         )
+    lines += browser_markdown(report)
     lines += [
         "",
         f"{s['clients']} concurrent clients, {s['seconds']:g} s per run, a new connection per "
@@ -216,6 +311,77 @@ def markdown(report: Report) -> str:
     return "\n".join(lines) + "\n"
 
 
+def browser_markdown(report: Report) -> list[str]:
+    if not report.browser_sizes():
+        return []
+    rounds = len({r.round for r in report.browser if not r.network})
+    lines = [
+        "",
+        "The upload page in headless Chromium (logged in; files picked through its file input; "
+        "timed from the pick to the row's Done, so the ticket, any part signing, the per-part "
+        "MD5 and the complete call are in), interleaved with raw boto3 uploads of the same "
+        f"file, medians of {rounds} rounds. Long tasks: the page's main thread busy for over "
+        "50 ms at a stretch between pick and Done. Ticket and complete: of the time, the page's "
+        "wait for the app before the bytes (multipart: resume check too) and after them.",
+        "",
+        "| Size | Path | Time (s) | MiB/s | ÷ raw | Ticket (s) | Complete (s) "
+        "| Long tasks, total (ms) | Longest (ms) |",
+        "|---|---|--:|--:|--:|--:|--:|--:|--:|",
+    ]
+    for size in report.browser_sizes():
+        for path in ("raw", "browser"):
+            seconds = report.browser_median(path, size, "seconds")
+            ratio = report.browser_ratio(size) if path == "browser" else 1.0
+            tasks = (
+                " | ".join(
+                    f"{report.browser_median(path, size, attribute):{form}}"
+                    for attribute, form in (
+                        ("ticket_seconds", ".3f"),
+                        ("complete_seconds", ".3f"),
+                        ("long_task_ms", ".0f"),
+                        ("longest_task_ms", ".0f"),
+                    )
+                )
+                if path == "browser"
+                else "n/a | n/a | n/a | n/a"
+            )
+            lines.append(
+                f"| {label(size)} | {path} | {seconds:.3f} | {size / MiB / seconds:.1f} "
+                f"| {ratio:.2f} | {tasks} |"
+            )
+    if report.networks:
+        rounds = len({r.round for r in report.browser if r.network})
+        lines += [
+            "",
+            "The same page under Chromium's network emulation (latency added once per request, "
+            f"body paced at the uplink's rate; no TCP slow start or loss), medians of {rounds} "
+            "rounds; ÷ uplink: the page's throughput as a share of the emulated uplink.",
+            "",
+            "| Network | Size | Time (s) | Mbit/s | ÷ uplink | Ticket (s) | Complete (s) "
+            "| Long tasks, total (ms) | Longest (ms) |",
+            "|---|---|--:|--:|--:|--:|--:|--:|--:|",
+        ]
+        for network in report.networks:
+            for size in report.browser_sizes(network.name):
+                seconds = report.browser_median("browser", size, "seconds", network.name)
+                ticket, complete, total, longest = (
+                    report.browser_median("browser", size, attribute, network.name)
+                    for attribute in (
+                        "ticket_seconds",
+                        "complete_seconds",
+                        "long_task_ms",
+                        "longest_task_ms",
+                    )
+                )
+                lines.append(
+                    f"| {network.name} | {label(size)} | {seconds:.3f} "
+                    f"| {size * 8 / seconds / 1e6:.1f} "
+                    f"| {report.uplink_share(network, size):.2f} | {ticket:.3f} | {complete:.3f} "
+                    f"| {total:.0f} | {longest:.0f} |"
+                )
+    return lines
+
+
 def chart(report: Report, path: Path) -> None:
     import matplotlib  # slow to import: only when charting
 
@@ -224,7 +390,8 @@ def chart(report: Report, path: Path) -> None:
 
     sizes = report.sizes
     colours = {"raw": "#8c8c8c", "direct": "#2a7ab0", "proxy": "#d9822b"}
-    figure, axes = plt.subplots(2, 2, figsize=(12, 8))
+    browser = bool(report.browser_sizes())
+    figure, axes = plt.subplots(2, 3 if browser else 2, figsize=(18 if browser else 12, 8))
     panels = [
         (
             axes[0][0],
@@ -272,7 +439,44 @@ def chart(report: Report, path: Path) -> None:
         )
     axis.set_title(f"Requests/s at {report.settings['clients']} clients")
     axis.margins(y=0.3)
-    figure.suptitle(f"Direct uploads vs raw S3 vs proxy: {report.date}, {report.machine}")
+    if browser:
+        _browser_panels(report, axes[0][2], axes[1][2], colours)
+    paths = "direct (CLI, upload page)" if browser else "direct"
+    figure.suptitle(f"{paths} vs raw S3 vs proxy: {report.date}, {report.machine}")
     figure.tight_layout()
     figure.savefig(path, dpi=110)
     plt.close(figure)
+
+
+def _browser_panels(report: Report, top: Any, bottom: Any, colours: dict[str, str]) -> None:
+    sizes = report.browser_sizes()
+    width = 0.4
+    for offset, path in ((-0.5, "raw"), (0.5, "browser")):
+        xs = [i + offset * width for i in range(len(sizes))]
+        values = [s / MiB / report.browser_median(path, s, "seconds") for s in sizes]
+        top.bar(xs, values, width, label=path, color=colours["raw" if path == "raw" else "direct"])
+    for i, size in enumerate(sizes):
+        top.annotate(
+            f"÷ raw {report.browser_ratio(size):.2f}\n"
+            f"long tasks {report.browser_median('browser', size, 'long_task_ms'):.0f} ms",
+            (i + width / 2, size / MiB / report.browser_median("browser", size, "seconds")),
+            ha="center",
+            va="bottom",
+            fontsize=8,
+        )
+    top.set_xticks(range(len(sizes)), [label(s) for s in sizes])
+    top.set_title("Upload page in Chromium vs raw S3, MiB/s")
+    top.margins(y=0.25)
+    top.legend()
+    bottom.set_title("Upload page under emulated networks: share of the uplink")
+    bar = 0.8 / max(len(report.networks), 1)
+    every = sorted({s for n in report.networks for s in report.browser_sizes(n.name)})
+    for index, network in enumerate(report.networks):
+        measured = report.browser_sizes(network.name)
+        xs = [every.index(s) + (index - (len(report.networks) - 1) / 2) * bar for s in measured]
+        bottom.bar(xs, [report.uplink_share(network, s) for s in measured], bar, label=network.name)
+    bottom.axhline(1.0, color="#8c8c8c", linestyle="--", linewidth=1)
+    bottom.set_xticks(range(len(every)), [label(s) for s in every])
+    bottom.set_ylim(0, 1.1)
+    if report.networks:
+        bottom.legend(fontsize=8)

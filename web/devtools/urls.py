@@ -1,6 +1,12 @@
-"""The site's URLs plus the benchmark-only views under /bench/ (devtools.settings uses it)."""
+"""The site's URLs plus the benchmark-only views under /bench/ (devtools.settings uses it).
 
-from django.urls import include, path
+Static files too: the stack runs with DEBUG off and no static server (production serves them
+from S3 or a CDN), and the browser rows of `make bench` load the real upload page. They load
+before any measured upload begins.
+"""
+
+from django.contrib.staticfiles.views import serve
+from django.urls import include, path, re_path
 
 from config.urls import urlpatterns as site_urlpatterns
 from devtools import bench_views
@@ -10,4 +16,8 @@ bench_patterns = [
     path("proxy-upload", bench_views.proxy_upload, name="proxy-upload"),
 ]
 
-urlpatterns = [path("bench/", include((bench_patterns, "bench"))), *site_urlpatterns]
+urlpatterns = [
+    path("bench/", include((bench_patterns, "bench"))),
+    re_path(r"^static/(?P<path>.*)$", serve, {"insecure": True}),
+    *site_urlpatterns,
+]
