@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 
-from django.db.models import Count, Q, Sum
+from django.db import connections, models, router
 
 from direct_to_s3 import ratelimit
 from direct_to_s3.conf import app_settings
@@ -27,26 +28,59 @@ def check_rate(*, scope: str, user_id: int, per_minute: int, burst: int | None =
         raise RateLimited(retry_after=max(1, math.ceil(wait)))
 
 
+@dataclass(frozen=True)
+class Usage:
+    stored: int  # bytes of complete uploads
+    pending: int  # bytes of unfinished uploads
+    pending_count: int
+
+
+def usage(*, user_id: int) -> Usage:
+    """What the user holds and has under way, in one query on every start.
+
+    Written in SQL: the ORM took longer to build its filtered aggregates than the database
+    takes to answer this one, which the (owner, status, size) index covers on its own.
+    """
+    connection = connections[router.db_for_read(Upload)]
+    quote = connection.ops.quote_name
+    status, size, owner = (quote(_column(name)) for name in ("status", "size", "owner"))
+    table = quote(Upload._meta.db_table)
+    complete, pending = Upload.Status.COMPLETE.value, Upload.Status.PENDING.value
+    sums = {complete: (0, 0), pending: (0, 0)}
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {status}, SUM({size}), COUNT(*) FROM {table} "  # noqa: S608 (names only)
+            f"WHERE {owner} = %s AND {status} IN (%s, %s) GROUP BY {status}",
+            [user_id, complete, pending],
+        )
+        for found, total, count in cursor.fetchall():
+            sums[found] = (int(total), int(count))
+    return Usage(stored=sums[complete][0], pending=sums[pending][0], pending_count=sums[pending][1])
+
+
+def _column(name: str) -> str:
+    field = Upload._meta.get_field(name)
+    if not isinstance(field, models.Field) or field.column is None:
+        raise TypeError(f"Upload.{name} is not a column.")
+    return field.column
+
+
 def check_quota(*, user_id: int, size: int) -> None:
     """Refuse a new upload of `size` bytes that would pass any of the user's quotas."""
     options = app_settings()
-    usage = Upload.objects.filter(owner_id=user_id).aggregate(
-        stored=Sum("size", filter=Q(status=Upload.Status.COMPLETE), default=0),
-        pending=Sum("size", filter=Q(status=Upload.Status.PENDING), default=0),
-        pending_count=Count("id", filter=Q(status=Upload.Status.PENDING)),
-    )
-    if usage["pending_count"] + 1 > options.quota_pending_count:
+    held = usage(user_id=user_id)
+    if held.pending_count + 1 > options.quota_pending_count:
         raise QuotaExceeded(
-            f"You have {usage['pending_count']} unfinished uploads, the most allowed. "
+            f"You have {held.pending_count} unfinished uploads, the most allowed. "
             "Let them finish or cancel some first."
         )
-    if usage["pending"] + size > options.quota_pending_bytes:
+    if held.pending + size > options.quota_pending_bytes:
         raise QuotaExceeded(
             f"Uploads in progress would exceed {human_size(options.quota_pending_bytes)}. "
             "Wait for some to finish, then try again."
         )
-    if usage["stored"] + size > options.quota_bytes:
-        free = max(0, options.quota_bytes - usage["stored"])
+    if held.stored + size > options.quota_bytes:
+        free = max(0, options.quota_bytes - held.stored)
         raise QuotaExceeded(
             f"Not enough space: this file is {human_size(size)} and you have {human_size(free)} "
             f"left of {human_size(options.quota_bytes)}. Delete some files first."

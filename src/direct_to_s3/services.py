@@ -9,7 +9,7 @@ from datetime import timedelta
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
-from django.db import models, transaction
+from django.db import connections, models, router, transaction
 from django.utils import timezone
 
 from direct_to_s3 import limits, s3, signals, visibility
@@ -83,21 +83,35 @@ def upload_start(*, owner: AbstractBaseUser, request: UploadRequest) -> tuple[Up
 def _reserve(upload: Upload) -> None:
     """Check the owner's quotas and record the upload as one step per owner.
 
-    The owner's row is locked (PostgreSQL) or the write lock taken up front (SQLite's
-    IMMEDIATE transactions), so parallel requests are counted one after another and cannot
-    all pass the same quota. Field checks only: the key holds a fresh UUID, so the uniqueness
-    and constraint queries would only cost time on the hottest request we serve.
+    Field checks only, on the hottest request we serve: the key holds a fresh UUID and the
+    owner is the user who asked, so the uniqueness, constraint and owner-exists queries would
+    find nothing (the database's own constraints still hold).
     """
-    upload.full_clean(validate_unique=False, validate_constraints=False)
-    with transaction.atomic():
-        list(
-            get_user_model()
-            .objects.select_for_update()
-            .filter(pk=upload.owner_id)
-            .values_list("pk", flat=True)
-        )
+    upload.full_clean(exclude=["owner"], validate_unique=False, validate_constraints=False)
+    using = router.db_for_write(Upload)
+    with transaction.atomic(using=using):
+        _lock_owner(upload.owner_id, using=using)
         limits.check_quota(user_id=upload.owner_id, size=upload.size)
-        upload.save(force_insert=True)
+        upload.save(force_insert=True, using=using)
+
+
+def _lock_owner(owner_id: int, *, using: str) -> None:
+    """Count one owner's parallel starts one after another, so they cannot all pass a quota.
+
+    Databases with row locks lock the owner's row. SQLite has none (Django drops FOR UPDATE
+    there, leaving a query that does nothing): its database-wide write lock does the same,
+    taken at BEGIN with IMMEDIATE transactions, or else at the INSERT, which fails in a
+    transaction that read before another one wrote.
+    """
+    if not connections[using].features.has_select_for_update:
+        return
+    list(
+        get_user_model()
+        .objects.using(using)
+        .select_for_update()
+        .filter(pk=owner_id)
+        .values_list("pk", flat=True)
+    )
 
 
 def stored_headers(upload: Upload) -> dict[str, str]:

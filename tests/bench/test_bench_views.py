@@ -1,10 +1,12 @@
-"""The benchmark-only views: off unless asked for; the proxy upload stores through storages."""
+"""The benchmark-only views: off unless asked for; the proxy upload stores through storages,
+the insert-one-row baseline records one row for a logged-in user."""
 
 from __future__ import annotations
 
 from typing import Any
 
 import pytest
+from django.contrib.admin.models import LogEntry
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
@@ -73,3 +75,39 @@ def test_proxy_upload_without_a_file_is_400(api: Client) -> None:
 
     assert response.status_code == 400
     assert response.json()["field"] == "file"
+
+
+@BENCH_URLS
+def test_insert_one_row_records_one_log_entry_for_the_user(api: Client, user: Any) -> None:
+    response = api.post("/bench/insert", {"filename": "photo.png"}, content_type="application/json")
+
+    assert response.status_code == 201
+    entry = LogEntry.objects.get()
+    assert (entry.user_id, entry.object_repr) == (user.pk, "photo.png")
+    assert response.json() == {"id": entry.pk, "filename": "photo.png"}
+
+
+@BENCH_URLS
+def test_insert_one_row_needs_a_login(client: Client) -> None:
+    response = client.post("/bench/insert", {"filename": "a"}, content_type="application/json")
+
+    assert response.status_code == 401
+    assert not LogEntry.objects.exists()
+
+
+@BENCH_URLS
+def test_insert_one_row_keeps_csrf_protection(user: Any) -> None:
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(user)
+
+    response = client.post("/bench/insert", {"filename": "a"}, content_type="application/json")
+
+    assert response.status_code == 403
+
+
+@BENCH_URLS
+def test_insert_one_row_without_a_name_is_400(api: Client) -> None:
+    response = api.post("/bench/insert", {}, content_type="application/json")
+
+    assert response.status_code == 400
+    assert response.json()["field"] == "filename"

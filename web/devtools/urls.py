@@ -13,6 +13,7 @@ from devtools import bench_views
 
 bench_patterns = [
     path("ping", bench_views.ping, name="ping"),
+    path("insert", bench_views.insert_one_row, name="insert"),
     path("proxy-upload", bench_views.proxy_upload, name="proxy-upload"),
 ]
 
