@@ -190,20 +190,19 @@ def measure(
     under each emulated network. In a thread of its own (see the module's docstring)."""
     with ThreadPoolExecutor(1, thread_name_prefix="bench-browser") as pool:
         return pool.submit(
-            lambda: _measure(
-                base_url=stack.base_url,
-                raw=raw,
-                check_and_delete=check_and_delete,
-                measuring=measuring,
-                files=files,
-                network_files=network_files,
-                networks=networks,
-                repeat=repeat,
-                network_repeat=network_repeat,
-                username=username,
-                password=password,
-                log=log,
-            )
+            _measure,
+            base_url=stack.base_url,
+            raw=raw,
+            check_and_delete=check_and_delete,
+            measuring=measuring,
+            files=files,
+            network_files=network_files,
+            networks=networks,
+            repeat=repeat,
+            network_repeat=network_repeat,
+            username=username,
+            password=password,
+            log=log,
         ).result()
 
 
