@@ -189,9 +189,16 @@ def logged_in(
 
 
 def in_thread(function: Callable[..., T], /, **kwargs: Any) -> T:
-    """`function(**kwargs)` in a thread of its own (see the module's docstring)."""
-    with ThreadPoolExecutor(1, thread_name_prefix="bench-browser") as pool:
+    """`function(**kwargs)` in a thread of its own (see the module's docstring).
+
+    Interrupted (Ctrl-C, SIGTERM), the caller does not wait for the thread: it goes on to stop
+    the servers and links, which ends the thread's work soon after.
+    """
+    pool = ThreadPoolExecutor(1, thread_name_prefix="bench-browser")
+    try:
         return pool.submit(function, **kwargs).result()
+    finally:
+        pool.shutdown(wait=False)
 
 
 def measure(

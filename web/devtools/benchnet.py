@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, ExitStack
-from typing import Any
 
 from devtools import benchbrowser
 from devtools.benchreport import BrowserRun, Network
@@ -39,96 +38,81 @@ def measure(
 ) -> list[BrowserRun]:
     """`files[network]` up each of `paths` behind each network, `repeat` interleaved rounds.
 
-    `users`: the account each path logs in with ("direct", "browser"). In a thread of its own,
-    as Playwright wants (see `devtools.benchbrowser`).
+    `users`: the account each path logs in with ("direct", "browser"). The link and the CLI's
+    worker belong to this thread, so that an interrupt here removes them at once (the uploads in
+    flight then fail); the rounds run in a thread of their own, as Playwright wants (see
+    `devtools.benchbrowser`).
     """
-    return benchbrowser.in_thread(
-        _measure,
-        stack=stack,
-        files=files,
-        paths=paths,
-        repeat=repeat,
-        threshold=threshold,
-        parallel=parallel,
-        check_and_delete=check_and_delete,
-        measuring=measuring,
-        users=users,
-        password=password,
-        log=log,
-    )
-
-
-def _measure(
-    *,
-    stack: Stack,
-    files: dict[Network, dict[int, LocalFile]],
-    repeat: int,
-    log: Log,
-    **options: Any,
-) -> list[BrowserRun]:
+    assert stack.s3 is not None
     runs: list[BrowserRun] = []
     for network, sized in files.items():
-        with ExitStack() as resources:
-            send = _sender(resources, stack, network, sized, **options)
-            for round_ in range(repeat):
-                for index, size in enumerate(sorted(sized)):
-                    for path in _turn(options["paths"], round_ + index):
-                        run = send(path, sized[size])
-                        run.round = round_
-                        runs.append(run)
-                        log(benchbrowser.line(run, repeat, network))
+        with (
+            EmulatedLink(network, [stack.port, stack.s3.ports["s3"]]) as link,
+            NetClient(
+                link,
+                stack,
+                username=users["direct"],
+                password=password,
+                threshold=threshold,
+                parallel=parallel,
+            ) as cli,
+        ):
+            runs += benchbrowser.in_thread(
+                _rounds,
+                link=link,
+                cli=cli,
+                base_url=stack.base_url,
+                sized=sized,
+                paths=paths,
+                repeat=repeat,
+                check_and_delete=check_and_delete,
+                measuring=measuring,
+                user=users["browser"],
+                password=password,
+                log=log,
+            )
     return runs
 
 
-def _sender(
-    resources: ExitStack,
-    stack: Stack,
-    network: Network,
-    sized: dict[int, LocalFile],
+def _rounds(
     *,
+    link: EmulatedLink,
+    cli: NetClient,
+    base_url: str,
+    sized: dict[int, LocalFile],
     paths: tuple[str, ...],
-    threshold: int,
-    parallel: int,
+    repeat: int,
     check_and_delete: Callable[[str, int], None],
     measuring: Callable[[], AbstractContextManager[None]],
-    users: dict[str, str],
+    user: str,
     password: str,
-) -> Callable[[str, LocalFile], BrowserRun]:
-    """The link, the CLI's worker and the page behind it (closed with `resources`), and a
-    function sending one file one way."""
-    assert stack.s3 is not None
-    link = resources.enter_context(EmulatedLink(network, [stack.port, stack.s3.ports["s3"]]))
-    cli = resources.enter_context(
-        NetClient(
-            link,
-            stack,
-            username=users["direct"],
-            password=password,
-            threshold=threshold,
-            parallel=parallel,
-        )
-    )
-    page = None
-    if "browser" in paths:
-        browser = resources.enter_context(benchbrowser.chromium(link.command([])))
-        warm = benchbrowser.tiny_file(sized[min(sized)])
-        page = resources.enter_context(
-            benchbrowser.logged_in(
-                browser, stack.base_url, users["browser"], password, warm, check_and_delete
+    log: Log,
+) -> list[BrowserRun]:
+    network = link.network
+    runs: list[BrowserRun] = []
+    with ExitStack() as resources:
+        page = None
+        if "browser" in paths:
+            browser = resources.enter_context(benchbrowser.chromium(link.command([])))
+            warm = benchbrowser.tiny_file(sized[min(sized)])
+            page = resources.enter_context(
+                benchbrowser.logged_in(browser, base_url, user, password, warm, check_and_delete)
             )
-        )
-
-    def send(path: str, file: LocalFile) -> BrowserRun:
-        with measuring():
-            if page is not None and path == "browser":
-                run = page.upload(file, network)
-            else:
-                seconds, key = cli.upload(path, file)
-                run = BrowserRun(0, path, file.size, seconds, network.name, key=key)
-        check_and_delete(run.key, file.size)
-        return run
-
-    return send
+        for round_ in range(repeat):
+            for index, size in enumerate(sorted(sized)):
+                for path in _turn(paths, round_ + index):
+                    file = sized[size]
+                    with measuring():
+                        if page is not None and path == "browser":
+                            run = page.upload(file, network)
+                        else:
+                            seconds, key = cli.upload(path, file)
+                            run = BrowserRun(round_, path, size, seconds, network.name, key=key)
+                    check_and_delete(run.key, size)
+                    run.round = round_
+                    runs.append(run)
+                    log(benchbrowser.line(run, repeat, network))
+    return runs
 
 
 def _turn(paths: tuple[str, ...], shift: int) -> Iterator[str]:

@@ -78,6 +78,9 @@ class NetClient:
         tb: TracebackType | None,
     ) -> None:
         if self.process is not None:
+            for pipe in (self.process.stdin, self.process.stdout):
+                if pipe is not None:
+                    pipe.close()  # the worker's end of the requests: it exits
             stop_group(self.process, timeout=5)
 
     def upload(self, path: str, file: LocalFile) -> tuple[float, str]:

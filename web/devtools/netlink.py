@@ -145,6 +145,8 @@ class EmulatedLink:
     def stop(self) -> None:
         for process in self.relays:
             stop_group(process, timeout=5)
+            if process.stdout is not None:
+                process.stdout.close()
         self.relays = []
         if self.made:
             # The namespace takes its end of the veth pair, and the pair its qdiscs, with it.
