@@ -44,12 +44,22 @@ WEB = Path(__file__).resolve().parents[1]
 
 
 def unavailable() -> str | None:
-    """Why namespaces cannot be made here, or None if they can."""
+    """Why the link cannot be made here, or None if it can: tried in a namespace made and
+    removed at once (a veth pair and a tbf qdisc in it)."""
     if os.geteuid() != 0:
         return "network namespaces need root"
     missing = [tool for tool in ("ip", "tc") if shutil.which(tool) is None]
     if missing:
         return f"{' and '.join(missing)} missing: install Debian's iproute2 (`make iproute2`)"
+    probe = f"d2s-probe-{secrets.token_hex(3)}"
+    try:
+        _run("ip", "netns", "add", probe)
+        _run("ip", "-n", probe, "link", "add", "probe0", "type", "veth", "peer", "name", "probe1")
+        _run("tc", "-n", probe, "qdisc", "add", "dev", "probe0", "root", *_tbf(1, 10))
+    except RuntimeError as error:
+        return str(error)
+    finally:
+        subprocess.run(["ip", "netns", "del", probe], capture_output=True, check=False)
     return None
 
 
