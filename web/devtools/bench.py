@@ -496,6 +496,10 @@ def run(
     sizes = sorted(sizes) if loopback else []
     browser_sizes = sorted(browser_sizes or []) if loopback else []
     network_sizes = {n: sorted(s) for n, s in (network_sizes or {}).items() if s}
+    skipped = netlink.unavailable() if network_sizes else None
+    if skipped:
+        log(f"Emulated networks skipped: {skipped}")
+        network_sizes = {}
     network_repeat = network_repeat or min(repeat, NETWORK_ROUNDS)
     env = {} if threshold == THRESHOLD else {"UPLOAD_MULTIPART_THRESHOLD": str(threshold)}
     load = OtherLoad()
@@ -539,28 +543,24 @@ def run(
             log(f"Browser: {listed} x raw, browser, {repeat} rounds")
             measure_browser(stack, report, load, {s: files[s] for s in browser_sizes}, log)
         if network_sizes:
-            reason = netlink.unavailable()
-            if reason:
-                report.networks_skipped = reason
-                log(f"Emulated networks skipped: {reason}")
-            else:
-                for network, chosen in network_sizes.items():
-                    log(
-                        f"{network.name}: {', '.join(label(s) for s in chosen)} x "
-                        f"{', '.join(network_paths)}, {network_repeat} rounds"
-                    )
-                measure_networks(
-                    stack,
-                    report,
-                    load,
-                    {n: {s: files[s] for s in chosen} for n, chosen in network_sizes.items()},
-                    network_paths,
-                    log,
+            for network, chosen in network_sizes.items():
+                log(
+                    f"{network.name}: {', '.join(label(s) for s in chosen)} x "
+                    f"{', '.join(network_paths)}, {network_repeat} rounds"
                 )
+            measure_networks(
+                stack,
+                report,
+                load,
+                {n: {s: files[s] for s in chosen} for n, chosen in network_sizes.items()},
+                network_paths,
+                log,
+            )
         if loopback:
             log(f"Requests/s: {clients} clients, {seconds:g} s per run, {repeat} rounds")
             measure_rates(stack, report, load, log)
     report.other_load = load.share
+    report.networks_skipped = skipped or ""
     table = markdown(report)
     out_dir.mkdir(parents=True, exist_ok=True)
     (out_dir / "results.md").write_text(table)
