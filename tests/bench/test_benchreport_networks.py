@@ -57,3 +57,14 @@ def test_without_256_mib_the_page_target_is_at_the_largest_size() -> None:
 
     assert target.name == f"page ÷ uplink ≥ 0.90 at 8 MiB, {LINK.name}"
     assert not target.passed
+
+
+def test_a_path_is_also_compared_with_raw_on_the_same_link() -> None:
+    runs = [
+        BrowserRun(0, "raw", 10 * MiB, 1.0, LINK.name),
+        BrowserRun(0, "browser", 10 * MiB, 4.0, LINK.name),
+    ]
+    measured = report(browser=runs, networks=[LINK])
+
+    assert measured.network_ratio(LINK, 10 * MiB, "browser") == 0.25
+    assert measured.network_ratio(LINK, 10 * MiB, "raw") == 1.0
