@@ -30,8 +30,9 @@ async def delayed(reader: asyncio.StreamReader, writer: asyncio.StreamWriter, de
     line: asyncio.Queue[tuple[float, bytes]] = asyncio.Queue(QUEUED_CHUNKS)
 
     async def take() -> None:
-        while chunk := await reader.read(CHUNK):
-            await line.put((loop.time() + delay, chunk))
+        with contextlib.suppress(OSError):  # a reset ends this direction as its end would
+            while chunk := await reader.read(CHUNK):
+                await line.put((loop.time() + delay, chunk))
         await line.put((loop.time() + delay, b""))
 
     async def give() -> None:
