@@ -23,10 +23,10 @@ def echo_reversed(server: socket.socket) -> None:
     """Reads everything one client sends, then answers it reversed and closes."""
     connection, _ = server.accept()
     with connection:
-        received = b""
+        received = bytearray()
         while chunk := connection.recv(65536):
             received += chunk
-        connection.sendall(received[::-1])
+        connection.sendall(bytes(received[::-1]))
 
 
 @pytest.fixture
@@ -70,7 +70,7 @@ def test_every_byte_goes_through_in_order_both_ways(relayed_port: int) -> None:
     with socket.create_connection(("127.0.0.1", relayed_port), timeout=30) as client:
         client.sendall(sent)
         client.shutdown(socket.SHUT_WR)  # the server answers once it has read to the end
-        answer = b""
+        answer = bytearray()
         while chunk := client.recv(65536):
             answer += chunk
 
