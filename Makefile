@@ -11,7 +11,7 @@ DEPLOY_ENV := DJANGO_DEBUG=false DJANGO_SECRET_KEY=check-deploy-only-$$RANDOM-$$
 	AWS_ACCESS_KEY_ID=check AWS_SECRET_ACCESS_KEY=check \
 	DJANGO_CACHE_BACKEND=django.core.cache.backends.db.DatabaseCache DJANGO_CACHE_LOCATION=django_cache
 
-.PHONY: dev test test-django6 lint format check install chromium clean up down bench loadtest
+.PHONY: dev test test-django6 lint format check install chromium iproute2 clean up down bench loadtest
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || python3 -m venv $(VENV)
@@ -37,6 +37,18 @@ chromium:
 		fi; \
 	fi
 
+# Debian's iproute2 (`ip`, `tc`) for the benchmark's emulated networks (network namespaces, tbf).
+iproute2:
+	@if ! command -v ip >/dev/null || ! command -v tc >/dev/null; then \
+		if [ "$$(id -u)" = 0 ]; then \
+			echo "Installing iproute2 from Debian's packages…"; \
+			(apt-get install -y -q iproute2 >/dev/null 2>&1 || \
+			 (apt-get update -q >/dev/null && apt-get install -y -q iproute2 >/dev/null)); \
+		else \
+			echo "iproute2 is missing and this is not root: no emulated networks." >&2; \
+		fi; \
+	fi
+
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
@@ -54,7 +66,7 @@ check: $(STAMP)
 
 # Every test, on a throw-away PostgreSQL (installed from Debian's packages when missing);
 # REQUIRE_POSTGRES=1 makes a run that silently fell back to SQLite fail.
-test: $(STAMP) chromium lint check
+test: $(STAMP) chromium iproute2 lint check
 	REQUIRE_POSTGRES=1 $(PY) scripts/with_postgres.py $(PY) -m pytest
 	$(MAKE) test-django6
 
@@ -78,7 +90,7 @@ test-django6: $(VENV6)/.installed
 
 # On this machine: SeaweedFS + gunicorn, started and stopped here. Several minutes;
 # `make bench ARGS=--quick` for a short run. Results in .artifacts/bench/.
-bench: $(STAMP)
+bench: $(STAMP) iproute2
 	cd web && ../$(PY) -m devtools.bench $(ARGS)
 
 # 50 users uploading for 2 minutes: fails on any error or if the bucket and database differ.

@@ -8,13 +8,12 @@ from pathlib import Path
 import pytest
 
 from devtools import bench
-from devtools.benchreport import NETWORKS, PATHS, KiB, MiB, label, targets
+from devtools.benchreport import PATHS, KiB, MiB, label, targets
 
 # e2e: the browser rows drive Debian's Chromium.
 pytestmark = [pytest.mark.harness_smoke, pytest.mark.integration, pytest.mark.e2e]
 
 SIZES = [64 * KiB, 9 * MiB]  # one form POST, one multipart upload of two parts
-NETWORK_SIZES = [64 * KiB]
 
 
 @pytest.fixture(scope="module")
@@ -28,7 +27,6 @@ def results(tmp_path_factory: pytest.TempPathFactory) -> tuple[bench.Report, str
         workers=2,
         threshold=1 * MiB,
         browser_sizes=SIZES,
-        network_sizes=NETWORK_SIZES,
         out_dir=out,
         log=lambda message: None,
     )
@@ -51,8 +49,6 @@ def test_table_has_a_row_per_size_and_path_and_every_target(results: tuple) -> N
             assert f"| {label(size)} | {path} |" in table
     for size in SIZES:
         assert f"| {label(size)} | browser |" in table
-    for network in NETWORKS:
-        assert f"| {network.name} | {label(NETWORK_SIZES[0])} |" in table
     assert "| POST /api/uploads (presign) |" in table
     assert "| POST /bench/insert (one row, the baseline) |" in table
     assert "| GET /bench/ping (trivial JSON) |" in table
@@ -101,12 +97,3 @@ def test_the_upload_page_and_raw_s3_took_each_file_in_turn(results: tuple) -> No
         if run.path == "browser":
             assert 0 < run.ticket_seconds + run.complete_seconds < run.seconds
     assert all(run.key.startswith("media/") for run in loopback if run.path == "browser")
-
-
-def test_the_upload_page_ran_under_each_emulated_network(results: tuple) -> None:
-    report, _, _ = results
-
-    emulated = {(run.network, run.size) for run in report.browser if run.network}
-    assert emulated == {(network.name, size) for network in NETWORKS for size in NETWORK_SIZES}
-    for network in NETWORKS:
-        assert report.uplink_share(network, NETWORK_SIZES[0]) > 0

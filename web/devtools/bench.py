@@ -9,8 +9,10 @@ Starts SeaweedFS and the app under gunicorn (`devtools.stack`), then, interleave
 - direct: our client library doing the whole flow (ticket → S3 → complete);
 - proxy: the file posted as a form to a Django view that saves it with django-storages;
 - browser: the upload page in headless Chromium, logged in, the file picked through its input
-  (`devtools.benchbrowser`), interleaved with raw uploads of the same file; then the page alone
-  under Chromium's emulation of two real-world networks.
+  (`devtools.benchbrowser`), interleaved with raw uploads of the same file;
+- then raw, direct and the page again, each behind the same emulated real-world links (a network
+  namespace behind a rate-limited veth and delaying relays: `devtools.benchnet`), as shares of
+  the link's uplink. Skipped, saying why, where namespaces cannot be made (not root, no iproute2).
 
 For each upload it records, from the gunicorn workers: CPU seconds, peak RSS (the kernel's
 high-water mark, reset before each run) and bytes received (counted by `devtools.meter`). Then
@@ -43,7 +45,7 @@ from typing import Any
 import psutil
 from boto3.s3.transfer import TransferConfig
 
-from devtools import benchbrowser
+from devtools import benchbrowser, benchnet, netlink
 from devtools.benchreport import (
     NETWORKS,
     PATHS,
@@ -71,10 +73,15 @@ DEFAULT_SIZES = (MiB, 64 * MiB, GiB)
 QUICK_SIZES = (MiB, 64 * MiB, 128 * MiB)
 BROWSER_SIZES = (32 * MiB, 256 * MiB, GiB)
 QUICK_BROWSER_SIZES = (32 * MiB, 256 * MiB)
-# Under emulated networks: one form POST, one multipart upload, each a few seconds to a minute.
-NETWORK_SIZES = (32 * MiB, 128 * MiB)
+# Under emulated networks: one form POST, then multipart uploads of a few seconds to a minute
+# each; 256 MiB (the page's ÷ uplink target) only where it takes 22 s, not 110 s (20 Mbit/s).
+NETWORK_SIZES = {
+    NETWORKS[0]: (32 * MiB, 128 * MiB, 256 * MiB),
+    NETWORKS[1]: (32 * MiB, 128 * MiB),
+}
 QUICK_NETWORK_SIZES = (8 * MiB, 72 * MiB)
 NETWORK_ROUNDS = 3  # at most: a 128 MiB upload at 20 Mbit/s takes almost a minute
+NETWORK_PATHS = ("raw", "direct", "browser")
 THRESHOLD = 64 * MiB  # the app's default UPLOAD_MULTIPART_THRESHOLD
 PARALLEL = 4  # the client's default
 PASSWORD = "bench-password-not-a-secret"  # noqa: S105 (throw-away local users)
@@ -171,6 +178,37 @@ def make_file(directory: Path, size: int, name: str | None = None) -> LocalFile:
     return LocalFile.at(path, "video/mp4")
 
 
+def raw_upload(s3: Any, file: LocalFile, threshold: int, parallel: int) -> str:
+    """boto3 straight to S3: one put_object up to `threshold`, else in parts, `parallel` at a
+    time, of our client's size."""
+    key = f"media/bench-raw/{uuid.uuid4()}/{file.name}"
+    if file.size <= threshold:
+        with open(file.path, "rb") as handle:
+            s3.put_object(Bucket=BUCKET, Key=key, Body=handle, ContentType=file.content_type)
+        return key
+    config = TransferConfig(
+        multipart_threshold=threshold + 1,
+        multipart_chunksize=part_size_for(file.size),
+        max_concurrency=parallel,
+        use_threads=True,
+    )
+    s3.upload_file(
+        str(file.path), BUCKET, key, ExtraArgs={"ContentType": file.content_type}, Config=config
+    )
+    return key
+
+
+def direct_upload(client: UploadClient, file: LocalFile) -> str:
+    # The flow itself: ticket → S3 → complete. (By default the client first looks for an
+    # unfinished upload of the same file to resume: one more GET per file.)
+    upload = client.upload(
+        file.path, visibility="public", content_type=file.content_type, resume=False
+    )
+    if upload["status"] != "complete":
+        raise UploadFailed(f"direct upload ended {upload['status']}: {upload['error']}")
+    return upload["key"]
+
+
 class Uploaders:
     def __init__(self, stack: Stack, client: UploadClient, threshold: int, parallel: int) -> None:
         self.stack = stack
@@ -181,33 +219,10 @@ class Uploaders:
         self.s3 = stack.s3_client(payload_signing_enabled=False)
 
     def raw(self, file: LocalFile) -> str:
-        key = f"media/bench-raw/{uuid.uuid4()}/{file.name}"
-        if file.size <= self.threshold:
-            with open(file.path, "rb") as handle:
-                self.s3.put_object(
-                    Bucket=BUCKET, Key=key, Body=handle, ContentType=file.content_type
-                )
-            return key
-        config = TransferConfig(
-            multipart_threshold=self.threshold + 1,
-            multipart_chunksize=part_size_for(file.size),
-            max_concurrency=self.parallel,
-            use_threads=True,
-        )
-        self.s3.upload_file(
-            str(file.path), BUCKET, key, ExtraArgs={"ContentType": file.content_type}, Config=config
-        )
-        return key
+        return raw_upload(self.s3, file, self.threshold, self.parallel)
 
     def direct(self, file: LocalFile) -> str:
-        # The flow itself: ticket → S3 → complete. (By default the client first looks for an
-        # unfinished upload of the same file to resume: one more GET per file.)
-        upload = self.client.upload(
-            file.path, visibility="public", content_type=file.content_type, resume=False
-        )
-        if upload["status"] != "complete":
-            raise UploadFailed(f"direct upload ended {upload['status']}: {upload['error']}")
-        return upload["key"]
+        return direct_upload(self.client, file)
 
     def proxy(self, file: LocalFile) -> str:
         form = MultipartForm({}, file)
@@ -295,30 +310,46 @@ def measure_uploads(
 
 
 def measure_browser(
-    stack: Stack,
-    report: Report,
-    load: OtherLoad,
-    files: dict[int, LocalFile],
-    network_files: dict[int, LocalFile],
-    networks: tuple[Network, ...],
-    log: Log,
+    stack: Stack, report: Report, load: OtherLoad, files: dict[int, LocalFile], log: Log
 ) -> None:
     settings = report.settings
     # The raw uploads go through the same client, part size and concurrency as in the table above.
     client = UploadClient(stack.base_url)
     uploaders = Uploaders(stack, client, settings["threshold"], settings["parallel"])
-    report.networks = list(networks)
-    report.browser = benchbrowser.measure(
+    report.browser += benchbrowser.measure(
         stack=stack,
         raw=uploaders.raw,
         check_and_delete=uploaders.check_and_delete,
         measuring=load.measure,
         files=files,
-        network_files=network_files,
-        networks=networks,
         repeat=settings["repeat"],
-        network_repeat=settings["network_repeat"],
         username="bench-browser",
+        password=PASSWORD,
+        log=log,
+    )
+
+
+def measure_networks(
+    stack: Stack,
+    report: Report,
+    load: OtherLoad,
+    files: dict[Network, dict[int, LocalFile]],
+    paths: tuple[str, ...],
+    log: Log,
+) -> None:
+    settings = report.settings
+    uploaders = Uploaders(stack, UploadClient(stack.base_url), 0, 0)  # for checking and deleting
+    report.networks = list(files)
+    report.browser += benchnet.measure(
+        stack=stack,
+        files=files,
+        paths=paths,
+        repeat=settings["network_repeat"],
+        threshold=settings["threshold"],
+        parallel=settings["parallel"],
+        check_and_delete=uploaders.check_and_delete,
+        measuring=load.measure,
+        users={"direct": "bench-net", "browser": "bench-browser"},
         password=PASSWORD,
         log=log,
     )
@@ -449,19 +480,26 @@ def run(
     parallel: int = PARALLEL,
     threshold: int = THRESHOLD,
     browser_sizes: list[int] | None = None,
-    network_sizes: list[int] | None = None,
-    networks: tuple[Network, ...] = NETWORKS,
+    network_sizes: dict[Network, list[int]] | None = None,
+    network_paths: tuple[str, ...] = NETWORK_PATHS,
     network_repeat: int | None = None,
+    loopback: bool = True,
     out_dir: Path = OUT_DIR,
     log: Log = print,
 ) -> tuple[Report, str]:
     """Start the stack, measure, stop it; write results.{md,json,png} to out_dir.
 
-    No browser_sizes: no browser rows. No network_sizes (or networks): no emulated networks.
+    No browser_sizes: no browser rows on loopback. No network_sizes: no emulated networks (nor
+    where namespaces cannot be made: the report says why). `loopback=False` measures only the
+    emulated networks (no loopback uploads, browser rows or requests/s).
     """
-    browser_sizes = sorted(browser_sizes or [])
-    network_sizes = sorted(network_sizes or []) if browser_sizes else []
-    networks = networks if network_sizes else ()
+    sizes = sorted(sizes) if loopback else []
+    browser_sizes = sorted(browser_sizes or []) if loopback else []
+    network_sizes = {n: sorted(s) for n, s in (network_sizes or {}).items() if s}
+    skipped = netlink.unavailable() if network_sizes else None
+    if skipped:
+        log(f"Emulated networks skipped: {skipped}")
+        network_sizes = {}
     network_repeat = network_repeat or min(repeat, NETWORK_ROUNDS)
     env = {} if threshold == THRESHOLD else {"UPLOAD_MULTIPART_THRESHOLD": str(threshold)}
     load = OtherLoad()
@@ -470,7 +508,8 @@ def run(
         Stack(workers=workers, env=env, log=log) as stack,
     ):
         presigners = [f"bench-presign-{n}" for n in range(clients)]
-        stack.create_users(["bench", "bench-warm", "bench-browser", *presigners], PASSWORD)
+        users = ["bench", "bench-warm", "bench-browser", "bench-net", *presigners]
+        stack.create_users(users, PASSWORD)
         report = Report(
             date=datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC"),
             machine=machine(),
@@ -483,40 +522,45 @@ def run(
                 "parallel": parallel,
                 "threshold": threshold,
                 "browser_sizes": browser_sizes,
-                "network_sizes": network_sizes,
+                "network_sizes": {n.name: s for n, s in network_sizes.items()},
+                "network_paths": list(network_paths),
                 "network_repeat": network_repeat,
             },
         )
         log("Writing the test files…")
-        files = {size: make_file(Path(folder), size) for size in sizes}
-        for size in {*browser_sizes, *network_sizes} - set(files):
+        files: dict[int, LocalFile] = {}
+        for size in sorted(
+            {*sizes, *browser_sizes, *(s for n in network_sizes.values() for s in n)}
+        ):
             files[size] = make_file(Path(folder), size)
         tiny = make_file(Path(folder), KiB, "warm-up.mp4")
-        log(f"Uploads: {', '.join(label(s) for s in sizes)} x {', '.join(PATHS)}, {repeat} rounds")
-        measure_uploads(stack, report, load, {s: files[s] for s in sizes}, tiny, log)
+        if sizes:
+            listed = ", ".join(label(s) for s in sizes)
+            log(f"Uploads: {listed} x {', '.join(PATHS)}, {repeat} rounds")
+            measure_uploads(stack, report, load, {s: files[s] for s in sizes}, tiny, log)
         if browser_sizes:
-            log(
-                f"Browser: {', '.join(label(s) for s in browser_sizes)} x raw, browser, "
-                f"{repeat} rounds"
-                + (
-                    f"; {', '.join(label(s) for s in network_sizes)} under "
-                    f"{'; '.join(n.name for n in networks)}, {network_repeat} rounds"
-                    if network_sizes
-                    else ""
+            listed = ", ".join(label(s) for s in browser_sizes)
+            log(f"Browser: {listed} x raw, browser, {repeat} rounds")
+            measure_browser(stack, report, load, {s: files[s] for s in browser_sizes}, log)
+        if network_sizes:
+            for network, chosen in network_sizes.items():
+                log(
+                    f"{network.name}: {', '.join(label(s) for s in chosen)} x "
+                    f"{', '.join(network_paths)}, {network_repeat} rounds"
                 )
-            )
-            measure_browser(
+            measure_networks(
                 stack,
                 report,
                 load,
-                {s: files[s] for s in browser_sizes},
-                {s: files[s] for s in network_sizes},
-                networks,
+                {n: {s: files[s] for s in chosen} for n, chosen in network_sizes.items()},
+                network_paths,
                 log,
             )
-        log(f"Requests/s: {clients} clients, {seconds:g} s per run, {repeat} rounds")
-        measure_rates(stack, report, load, log)
+        if loopback:
+            log(f"Requests/s: {clients} clients, {seconds:g} s per run, {repeat} rounds")
+            measure_rates(stack, report, load, log)
     report.other_load = load.share
+    report.networks_skipped = skipped or ""
     table = markdown(report)
     out_dir.mkdir(parents=True, exist_ok=True)
     (out_dir / "results.md").write_text(table)
@@ -571,8 +615,16 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--network-sizes",
         type=lambda text: [parse_size(s) for s in text.split(",")],
-        help="upload page under emulated networks: file sizes (default 32MiB,128MiB; "
-        "quick 8MiB,72MiB)",
+        help="under emulated networks: file sizes, every network (default 32MiB,128MiB,256MiB "
+        "at 100 Mbit/s, 32MiB,128MiB at 20 Mbit/s; quick 8MiB,72MiB)",
+    )
+    parser.add_argument(
+        "--no-networks", action="store_true", help="no emulated networks (no root needed)"
+    )
+    parser.add_argument(
+        "--networks-only",
+        action="store_true",
+        help="only the emulated networks: no loopback uploads, browser rows or requests/s",
     )
     parser.add_argument(
         "--no-browser", action="store_true", help="no browser rows (no Chromium needed)"
@@ -581,6 +633,14 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         "--out", type=Path, default=OUT_DIR, help="results folder (default .artifacts/bench)"
     )
     return parser.parse_args(argv)
+
+
+def network_sizes(args: argparse.Namespace) -> dict[Network, list[int]]:
+    if args.network_sizes:
+        return {network: args.network_sizes for network in NETWORKS}
+    if args.quick:
+        return {network: list(QUICK_NETWORK_SIZES) for network in NETWORKS}
+    return {network: list(sizes) for network, sizes in NETWORK_SIZES.items()}
 
 
 @contextlib.contextmanager
@@ -611,8 +671,9 @@ def main(argv: list[str] | None = None) -> int:
                 if args.no_browser
                 else args.browser_sizes
                 or list(QUICK_BROWSER_SIZES if args.quick else BROWSER_SIZES),
-                network_sizes=args.network_sizes
-                or list(QUICK_NETWORK_SIZES if args.quick else NETWORK_SIZES),
+                network_sizes={} if args.no_networks else network_sizes(args),
+                network_paths=NETWORK_PATHS[:2] if args.no_browser else NETWORK_PATHS,
+                loopback=not args.networks_only,
                 out_dir=args.out,
             )
         except KeyboardInterrupt:

@@ -8,24 +8,26 @@ inside the page, from the input's change event to the uploader's `direct_to_s3:u
 bucket. A PerformanceObserver injected before the page's scripts records the main thread's long
 tasks (over 50 ms: hashing parts, …) in that window: does the page stay responsive?
 
-Then the same page under Chromium's own network emulation (CDP Network.emulateNetworkConditions):
-there the measure is the share of the emulated uplink the page achieved. Chromium adds the
-latency once per request and paces the body at the set rate; it emulates no TCP slow start or
-loss, so these are upper bounds of what a real link of that kind gives.
+`chromium(command=…)` launches it through a wrapper, e.g. inside an emulated link's network
+namespace (`devtools.benchnet`), where the same page crosses the same link as the CLI and boto3.
 
-Playwright runs in a thread of its own: its sync API leaves an event loop marked as running in
-the thread that uses it, which `asyncio.run` (the requests/s part of the bench) would refuse.
+Playwright runs in a thread of its own (`in_thread`): its sync API leaves an event loop marked as
+running in the thread that uses it, which `asyncio.run` (the requests/s part of the bench) would
+refuse.
 """
 
 from __future__ import annotations
 
 import os
+import shlex
+import tempfile
 import time
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
+from typing import Any, TypeVar
 
 from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
 
@@ -75,6 +77,7 @@ WAIT = """ms => Promise.race([
   new Promise((resolve) => setTimeout(() => resolve("timeout"), ms)),
 ])"""
 Log = Callable[[str], None]
+T = TypeVar("T")
 
 
 class BrowserUploader:
@@ -94,7 +97,9 @@ class BrowserUploader:
         page.close()
 
     def upload(self, file: LocalFile, network: Network | None = None) -> BrowserRun:
-        """Pick `file` on the upload page; (seconds, long tasks, stored key) in a BrowserRun."""
+        """Pick `file` on the upload page; (seconds, long tasks, stored key) in a BrowserRun.
+
+        `network`: the emulated link the browser runs behind (for the timeout and the row)."""
         page = self.context.new_page()
         try:
             page.goto(f"{self.base_url}/")
@@ -102,8 +107,6 @@ class BrowserUploader:
             # The page's own loading is over: what the long tasks show is the upload's.
             page.wait_for_load_state("networkidle")
             page.locator("input[name=visibility][value=public]").check()
-            if network is not None:
-                emulate(page, network)
             page.locator("[data-input]").set_input_files(file.path)
             return self._outcome(page, file, network)
         finally:
@@ -140,35 +143,62 @@ class BrowserUploader:
         )
 
 
-def emulate(page: Page, network: Network) -> None:
-    cdp = page.context.new_cdp_session(page)
-    cdp.send("Network.enable")
-    cdp.send(
-        "Network.emulateNetworkConditions",
-        {
-            "offline": False,
-            "latency": network.latency_ms,
-            "uploadThroughput": network.up_bytes_per_second,
-            "downloadThroughput": network.down_bytes_per_second,
-        },
-    )
-
-
 @contextmanager
-def chromium() -> Iterator[Browser]:
+def chromium(command: Sequence[str] = ()) -> Iterator[Browser]:
+    """Chromium, run through `command` (e.g. `ip netns exec NAME`) if given."""
     if not (CHROMIUM.is_file() and os.access(CHROMIUM, os.X_OK)):
         raise RuntimeError(
             f"the browser rows need Debian's Chromium at {CHROMIUM} (`make chromium` as root), "
             "or pass --no-browser"
         )
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
+    with tempfile.TemporaryDirectory(prefix="bench-chromium-") as folder, sync_playwright() as pw:
+        executable = CHROMIUM
+        if command:
+            executable = Path(folder) / "chromium"
+            wrapped = shlex.join([*command, str(CHROMIUM)])
+            executable.write_text(f'#!/bin/sh\nexec {wrapped} "$@"\n')
+            executable.chmod(0o700)
+        browser = pw.chromium.launch(
+            executable_path=str(executable), headless=True, args=CHROMIUM_ARGS
         )
         try:
             yield browser
         finally:
             browser.close()
+
+
+@contextmanager
+def logged_in(
+    browser: Browser,
+    base_url: str,
+    username: str,
+    password: str,
+    warm: LocalFile,
+    check_and_delete: Callable[[str, int], None],
+) -> Iterator[BrowserUploader]:
+    """A logged-in context that has uploaded `warm` once: first-visit costs are not counted."""
+    context = browser.new_context(viewport={"width": 1100, "height": 900})
+    context.add_init_script(RECORDER)
+    try:
+        uploader = BrowserUploader(context, base_url)
+        uploader.log_in(username, password)
+        check_and_delete(uploader.upload(warm).key, warm.size)
+        yield uploader
+    finally:
+        context.close()
+
+
+def in_thread(function: Callable[..., T], /, **kwargs: Any) -> T:
+    """`function(**kwargs)` in a thread of its own (see the module's docstring).
+
+    Interrupted (Ctrl-C, SIGTERM), the caller does not wait for the thread: it goes on to stop
+    the servers and links, which ends the thread's work soon after.
+    """
+    pool = ThreadPoolExecutor(1, thread_name_prefix="bench-browser")
+    try:
+        return pool.submit(function, **kwargs).result()
+    finally:
+        pool.shutdown(wait=False)
 
 
 def measure(
@@ -178,32 +208,24 @@ def measure(
     check_and_delete: Callable[[str, int], None],
     measuring: Callable[[], AbstractContextManager[None]],
     files: dict[int, LocalFile],
-    network_files: dict[int, LocalFile],
-    networks: tuple[Network, ...],
     repeat: int,
-    network_repeat: int,
     username: str,
     password: str,
     log: Log,
 ) -> list[BrowserRun]:
-    """Browser and raw uploads of `files`, interleaved, then the browser alone on `network_files`
-    under each emulated network. In a thread of its own (see the module's docstring)."""
-    with ThreadPoolExecutor(1, thread_name_prefix="bench-browser") as pool:
-        return pool.submit(
-            _measure,
-            base_url=stack.base_url,
-            raw=raw,
-            check_and_delete=check_and_delete,
-            measuring=measuring,
-            files=files,
-            network_files=network_files,
-            networks=networks,
-            repeat=repeat,
-            network_repeat=network_repeat,
-            username=username,
-            password=password,
-            log=log,
-        ).result()
+    """Browser and raw uploads of `files` over loopback, interleaved, in a thread of its own."""
+    return in_thread(
+        _measure,
+        base_url=stack.base_url,
+        raw=raw,
+        check_and_delete=check_and_delete,
+        measuring=measuring,
+        files=files,
+        repeat=repeat,
+        username=username,
+        password=password,
+        log=log,
+    )
 
 
 def _measure(
@@ -213,26 +235,21 @@ def _measure(
     check_and_delete: Callable[[str, int], None],
     measuring: Callable[[], AbstractContextManager[None]],
     files: dict[int, LocalFile],
-    network_files: dict[int, LocalFile],
-    networks: tuple[Network, ...],
     repeat: int,
-    network_repeat: int,
     username: str,
     password: str,
     log: Log,
 ) -> list[BrowserRun]:
     runs: list[BrowserRun] = []
-    with chromium() as browser:
-        context = browser.new_context(viewport={"width": 1100, "height": 900})
-        context.add_init_script(RECORDER)
-        uploader = BrowserUploader(context, base_url)
-        uploader.log_in(username, password)
-        warm = _tiny_file(files)
-        check_and_delete(uploader.upload(warm).key, warm.size)  # first-visit costs, not counted
+    warm = tiny_file(files[min(files)])
+    with (
+        chromium() as browser,
+        logged_in(browser, base_url, username, password, warm, check_and_delete) as uploader,
+    ):
 
-        def browser_path(file: LocalFile, network: Network | None = None) -> BrowserRun:
+        def browser_path(file: LocalFile) -> BrowserRun:
             with measuring():
-                run = uploader.upload(file, network)
+                run = uploader.upload(file)
             check_and_delete(run.key, file.size)
             return run
 
@@ -253,27 +270,19 @@ def _measure(
                     run = send(files[size])
                     run.round = round_
                     runs.append(run)
-                    log(_line(run, repeat))
-        for round_ in range(network_repeat):
-            for network in networks:
-                for size in sorted(network_files):
-                    run = browser_path(network_files[size], network)
-                    run.round = round_
-                    runs.append(run)
-                    log(_line(run, network_repeat, network))
-        context.close()
+                    log(line(run, repeat))
     return runs
 
 
-def _tiny_file(files: dict[int, LocalFile]) -> LocalFile:
-    smallest = files[min(files)]
-    path = smallest.path.with_name(f"warm-{uuid.uuid4().hex[:8]}.mp4")
-    with open(smallest.path, "rb") as source, open(path, "wb") as target:
+def tiny_file(like: LocalFile) -> LocalFile:
+    """The first 4 KiB of `like`, beside it: a warm-up upload."""
+    path = like.path.with_name(f"warm-{uuid.uuid4().hex[:8]}.mp4")
+    with open(like.path, "rb") as source, open(path, "wb") as target:
         target.write(source.read(4096))
     return LocalFile.at(path, "video/mp4")
 
 
-def _line(run: BrowserRun, rounds: int, network: Network | None = None) -> str:
+def line(run: BrowserRun, rounds: int, network: Network | None = None) -> str:
     speed = f"{run.size / MiB / run.seconds:7.1f} MiB/s"
     if network is not None:
         share = run.size / run.seconds / network.up_bytes_per_second

@@ -19,6 +19,8 @@ PRESIGN_CPU_MS = 2.0  # app CPU per presign, the target
 TARGET_FROM = 64 * MiB  # direct ÷ raw is a target from this size up
 # browser ÷ raw targets: one form POST, one multipart upload (the app's default threshold: 64 MiB)
 BROWSER_TARGETS = {32 * MiB: 0.85, 256 * MiB: 0.90}
+NETWORK_PATHS = ("raw", "direct", "browser")
+UPLINK_TARGET = (256 * MiB, 0.90)  # the page ÷ the emulated uplink, at this size
 
 
 @dataclass
@@ -50,13 +52,14 @@ class RateRun:
 
 @dataclass
 class BrowserRun:
-    """One upload of the browser comparison: the upload page ("browser") or boto3 ("raw")."""
+    """One upload of the browser comparison (the upload page, "browser", or boto3, "raw") or,
+    with `network` set, of any path ("raw", "direct": the CLI, "browser") behind that network."""
 
     round: int
     path: str
     size: int
     seconds: float  # the page's: from the file input's change event to upload-complete
-    network: str = ""  # an emulated network's name; "" for loopback, unthrottled
+    network: str = ""  # an emulated network's name; "" for loopback, unlimited
     long_task_ms: float = 0.0  # the page's main thread: long tasks (> 50 ms), in total
     longest_task_ms: float = 0.0
     long_tasks: int = 0
@@ -69,7 +72,7 @@ class BrowserRun:
 
 @dataclass(frozen=True)
 class Network:
-    """A link emulated by Chromium. Mbit/s are 10**6 bits per second."""
+    """An emulated link (`devtools.netlink`). Mbit/s are 10**6 bits per second."""
 
     name: str
     latency_ms: float
@@ -107,6 +110,7 @@ class Report:
     rates: list[RateRun] = field(default_factory=list)
     browser: list[BrowserRun] = field(default_factory=list)
     networks: list[Network] = field(default_factory=list)  # the emulated ones measured
+    networks_skipped: str = ""  # why the emulated networks were not measured
     other_load: float = 0.0  # share of the machine's CPU used by others while measuring
 
     @property
@@ -136,6 +140,10 @@ class Report:
     def browser_sizes(self, network: str = "") -> list[int]:
         return sorted({r.size for r in self.browser if r.network == network})
 
+    def network_paths(self, network: str, size: int) -> list[str]:
+        measured = {r.path for r in self.browser if r.network == network and r.size == size}
+        return [path for path in NETWORK_PATHS if path in measured]
+
     def browser_median(self, path: str, size: int, attribute: str, network: str = "") -> float:
         runs = [
             r for r in self.browser if r.path == path and r.size == size and r.network == network
@@ -150,9 +158,21 @@ class Report:
         rounds = sorted({r for r, p in seconds if p == "browser"})
         return statistics.median(seconds[r, "raw"] / seconds[r, "browser"] for r in rounds)
 
-    def uplink_share(self, network: Network, size: int) -> float:
-        """The page's throughput as a share of the emulated uplink, from the median time."""
-        seconds = self.browser_median("browser", size, "seconds", network.name)
+    def network_ratio(self, network: Network, size: int, path: str) -> float | None:
+        """path ÷ raw behind `network`: the median of each round's ratio (see speed_ratio)."""
+        seconds = {
+            (r.round, r.path): r.seconds
+            for r in self.browser
+            if r.network == network.name and r.size == size
+        }
+        rounds = sorted({r for r, p in seconds if p == path and (r, "raw") in seconds})
+        if not rounds:
+            return None
+        return statistics.median(seconds[r, "raw"] / seconds[r, path] for r in rounds)
+
+    def uplink_share(self, network: Network, size: int, path: str = "browser") -> float:
+        """A path's throughput as a share of the emulated uplink, from the median time."""
+        seconds = self.browser_median(path, size, "seconds", network.name)
         return size / seconds / network.up_bytes_per_second
 
     def rate(self, view: str, attribute: str) -> float:
@@ -178,6 +198,15 @@ def percentile(ordered: list[float], p: float) -> float:
 
 
 def targets(report: Report) -> list[Target]:
+    found = upload_targets(report) if report.uploads else []
+    found += browser_targets(report)
+    found += network_targets(report)
+    if report.rates:
+        found += rate_targets(report)
+    return found
+
+
+def upload_targets(report: Report) -> list[Target]:
     sizes = report.sizes
     smallest, largest = sizes[0], sizes[-1]
     found = []
@@ -211,7 +240,11 @@ def targets(report: Report) -> list[Target]:
             abs(growth) <= 0.10,
         )
     )
-    found += browser_targets(report)
+    return found
+
+
+def rate_targets(report: Report) -> list[Target]:
+    found = []
     cpu = report.rate("presign", "app_cpu_ms")
     found.append(
         Target(
@@ -258,6 +291,28 @@ def browser_targets(report: Report) -> list[Target]:
     return found
 
 
+def network_targets(report: Report) -> list[Target]:
+    """The page ÷ the uplink at 256 MiB on each network that measured it; on networks that did
+    not, at the largest size the page went up."""
+    found = []
+    size, goal = UPLINK_TARGET
+    for network in report.networks:
+        sizes = [s for s in report.browser_sizes(network.name)
+                 if "browser" in report.network_paths(network.name, s)]  # fmt: skip
+        if not sizes:
+            continue
+        at = size if size in sizes else sizes[-1]
+        share = report.uplink_share(network, at)
+        found.append(
+            Target(
+                f"page ÷ uplink ≥ {goal:.2f} at {label(at)}, {network.name}",
+                f"{share:.2f}",
+                share >= goal,
+            )
+        )
+    return found
+
+
 def _growth(report: Report, path: str, smallest: int, largest: int) -> float:
     return (
         report.median(path, largest, "app_peak_rss") / report.median(path, smallest, "app_peak_rss")
@@ -270,11 +325,30 @@ def markdown(report: Report) -> str:
     lines = [
         f"### Benchmark, {report.date}",
         "",
-        f"{report.machine}; client, gunicorn ({s['workers']} sync workers) and SeaweedFS all on "
-        f"this machine, over loopback. Medians of {s['repeat']} interleaved rounds (ratios: "
-        f"median of each round's ratio). Client: "
-        f"{s['parallel']} parts at a time, multipart above {label(s['threshold'])}. Other "
-        f"processes used {report.other_load:.0%} of the machine's CPU while measuring.",
+        f"{report.machine}; gunicorn ({s['workers']} sync workers) and SeaweedFS on this "
+        "machine, the clients too, over loopback or an emulated link. Medians of interleaved "
+        f"rounds (ratios: median of each round's ratio). Client: {s['parallel']} parts at a "
+        f"time, multipart above {label(s['threshold'])}. Other processes used "
+        f"{report.other_load:.0%} of the machine's CPU while measuring.",
+    ]
+    if report.uploads:
+        lines += upload_markdown(report)
+    lines += browser_markdown(report)
+    lines += network_markdown(report)
+    if report.rates:
+        lines += rate_markdown(report)
+    lines += ["", "| Target | Measured | Result |", "|---|--:|---|"]
+    for target in targets(report):
+        lines.append(
+            f"| {target.name} | {target.measured} | {'pass' if target.passed else 'MISS'} |"
+        )
+    return "\n".join(lines) + "\n"
+
+
+def upload_markdown(report: Report) -> list[str]:
+    lines = [
+        "",
+        f"Over loopback, {report.settings['repeat']} rounds:",
         "",
         "| Size | Path | Time (s) | MiB/s | ÷ raw | App CPU (s) | App peak RSS (MiB) "
         "| App bytes received | App requests |",
@@ -297,8 +371,12 @@ def markdown(report: Report) -> str:
             f"| {label(size)} | {report.speed_ratio('direct', 'raw', size):.2f} "
             f"| {report.speed_ratio('direct', 'proxy', size):.2f}x |"
         )
-    lines += browser_markdown(report)
-    lines += [
+    return lines
+
+
+def rate_markdown(report: Report) -> list[str]:
+    s = report.settings
+    lines = [
         "",
         f"{s['clients']} concurrent clients, {s['seconds']:g} s per run, a new connection per "
         "request:",
@@ -322,17 +400,10 @@ def markdown(report: Report) -> str:
             f"{cost:.1f}x its CPU)"
         )
     ours = report.rate("presign", "app_cpu_ms") - report.rate("insert", "app_cpu_ms")
-    lines += [
-        f"- the app's own share of a presign (its CPU minus the baseline's): {ours:.2f} ms",
-        "",
-        "| Target | Measured | Result |",
-        "|---|--:|---|",
-    ]
-    for target in targets(report):
-        lines.append(
-            f"| {target.name} | {target.measured} | {'pass' if target.passed else 'MISS'} |"
-        )
-    return "\n".join(lines) + "\n"
+    lines.append(
+        f"- the app's own share of a presign (its CPU minus the baseline's): {ours:.2f} ms"
+    )
+    return lines
 
 
 def browser_markdown(report: Report) -> list[str]:
@@ -373,64 +444,98 @@ def browser_markdown(report: Report) -> list[str]:
                 f"| {label(size)} | {path} | {seconds:.3f} | {size / MiB / seconds:.1f} "
                 f"| {ratio:.2f} | {tasks} |"
             )
-    if report.networks:
-        rounds = len({r.round for r in report.browser if r.network})
-        lines += [
-            "",
-            "The same page under Chromium's network emulation (latency added once per request, "
-            f"body paced at the uplink's rate; no TCP slow start or loss), medians of {rounds} "
-            "rounds; ÷ uplink: the page's throughput as a share of the emulated uplink.",
-            "",
-            "| Network | Size | Time (s) | Mbit/s | ÷ uplink | Ticket (s) | Complete (s) "
-            "| Long tasks, total (ms) | Longest (ms) |",
-            "|---|---|--:|--:|--:|--:|--:|--:|--:|",
-        ]
-        for network in report.networks:
-            for size in report.browser_sizes(network.name):
-                seconds = report.browser_median("browser", size, "seconds", network.name)
-                ticket, complete, total, longest = (
-                    report.browser_median("browser", size, attribute, network.name)
-                    for attribute in (
-                        "ticket_seconds",
-                        "complete_seconds",
-                        "long_task_ms",
-                        "longest_task_ms",
+    return lines
+
+
+def network_markdown(report: Report) -> list[str]:
+    if report.networks_skipped:
+        return ["", f"Emulated networks: not measured ({report.networks_skipped})."]
+    if not report.networks:
+        return []
+    rounds = len({r.round for r in report.browser if r.network})
+    lines = [
+        "",
+        "Behind emulated links (a network namespace behind a veth pair: the kernel's tbf for "
+        "the rates, relays adding half the round trip each way and one per new connection; "
+        "no slow start or loss, so upper bounds), each path in turn, medians of "
+        f"{rounds} rounds. raw: boto3; direct: the CLI; browser: the upload page. ÷ uplink: "
+        "the throughput as a share of the uplink's rate (the packets' headers take about 4.5 % "
+        "of it, so a full link shows about 0.95); ÷ raw: as on loopback, on the same link.",
+        "",
+        "| Network | Size | Path | Time (s) | Mbit/s | ÷ uplink | ÷ raw | Ticket (s) "
+        "| Complete (s) | Long tasks, total (ms) | Longest (ms) |",
+        "|---|---|---|--:|--:|--:|--:|--:|--:|--:|--:|",
+    ]
+    for network in report.networks:
+        for size in report.browser_sizes(network.name):
+            for path in report.network_paths(network.name, size):
+                seconds = report.browser_median(path, size, "seconds", network.name)
+                page = "n/a | n/a | n/a | n/a"
+                if path == "browser":
+                    page = " | ".join(
+                        f"{report.browser_median(path, size, attribute, network.name):{form}}"
+                        for attribute, form in (
+                            ("ticket_seconds", ".3f"),
+                            ("complete_seconds", ".3f"),
+                            ("long_task_ms", ".0f"),
+                            ("longest_task_ms", ".0f"),
+                        )
                     )
-                )
+                ratio = report.network_ratio(network, size, path)
                 lines.append(
-                    f"| {network.name} | {label(size)} | {seconds:.3f} "
+                    f"| {network.name} | {label(size)} | {path} | {seconds:.3f} "
                     f"| {size * 8 / seconds / 1e6:.1f} "
-                    f"| {report.uplink_share(network, size):.2f} | {ticket:.3f} | {complete:.3f} "
-                    f"| {total:.0f} | {longest:.0f} |"
+                    f"| {report.uplink_share(network, size, path):.2f} "
+                    f"| {'n/a' if ratio is None else f'{ratio:.2f}'} | {page} |"
                 )
     return lines
 
 
 def chart(report: Report, path: Path) -> None:
+    """Loopback uploads and requests/s, the page against raw, the shares of each uplink:
+    the panels of whatever was measured."""
     import matplotlib  # slow to import: only when charting
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    sizes = report.sizes
-    colours = {"raw": "#8c8c8c", "direct": "#2a7ab0", "proxy": "#d9822b"}
+    colours = {"raw": "#8c8c8c", "direct": "#2a7ab0", "proxy": "#d9822b", "browser": "#3a9e5c"}
     browser = bool(report.browser_sizes())
-    figure, axes = plt.subplots(2, 3 if browser else 2, figsize=(18 if browser else 12, 8))
+    columns = 2 * bool(report.uploads) + browser + bool(report.networks) or 1
+    figure = plt.figure(figsize=(6 * columns, 8))
+    grid = figure.add_gridspec(2, columns)
+    column = 0
+    if report.uploads:
+        _upload_panels(report, figure, grid, colours)
+        column = 2
+    if browser:
+        _browser_panel(report, figure.add_subplot(grid[:, column]), colours)
+        column += 1
+    if report.networks:
+        _network_panel(report, figure.add_subplot(grid[:, column]), colours)
+    figure.suptitle(f"Direct uploads vs raw S3: {report.date}, {report.machine}")
+    figure.tight_layout()
+    figure.savefig(path, dpi=110)
+    plt.close(figure)
+
+
+def _upload_panels(report: Report, figure: Any, grid: Any, colours: dict[str, str]) -> None:
+    sizes = report.sizes
     panels = [
         (
-            axes[0][0],
+            figure.add_subplot(grid[0, 0]),
             "Throughput, MiB/s (higher is better)",
             PATHS,
             lambda p, s: report.throughput(p, s) / MiB,
         ),
         (
-            axes[0][1],
+            figure.add_subplot(grid[0, 1]),
             "Bytes the app server received per upload (log; raw: none)",
             PATHS[1:],
             lambda p, s: report.median(p, s, "app_bytes_received"),
         ),
         (
-            axes[1][0],
+            figure.add_subplot(grid[1, 0]),
             "App server peak RSS, largest worker, MiB",
             PATHS,
             lambda p, s: report.median(p, s, "app_peak_rss") / MiB,
@@ -447,7 +552,9 @@ def chart(report: Report, path: Path) -> None:
         if "(log" in title:
             axis.set_yscale("log")
         axis.legend()
-    axis = axes[1][1]
+    if not report.rates:
+        return
+    axis = figure.add_subplot(grid[1, 1])
     views = list(VIEWS)
     axis.bar(
         views,
@@ -463,24 +570,17 @@ def chart(report: Report, path: Path) -> None:
         )
     axis.set_title(f"Requests/s at {report.settings['clients']} clients")
     axis.margins(y=0.3)
-    if browser:
-        _browser_panels(report, axes[0][2], axes[1][2], colours)
-    paths = "direct (CLI, upload page)" if browser else "direct"
-    figure.suptitle(f"{paths} vs raw S3 vs proxy: {report.date}, {report.machine}")
-    figure.tight_layout()
-    figure.savefig(path, dpi=110)
-    plt.close(figure)
 
 
-def _browser_panels(report: Report, top: Any, bottom: Any, colours: dict[str, str]) -> None:
+def _browser_panel(report: Report, axis: Any, colours: dict[str, str]) -> None:
     sizes = report.browser_sizes()
     width = 0.4
     for offset, path in ((-0.5, "raw"), (0.5, "browser")):
         xs = [i + offset * width for i in range(len(sizes))]
         values = [s / MiB / report.browser_median(path, s, "seconds") for s in sizes]
-        top.bar(xs, values, width, label=path, color=colours["raw" if path == "raw" else "direct"])
+        axis.bar(xs, values, width, label=path, color=colours[path])
     for i, size in enumerate(sizes):
-        top.annotate(
+        axis.annotate(
             f"÷ raw {report.browser_ratio(size):.2f}\n"
             f"long tasks {report.browser_median('browser', size, 'long_task_ms'):.0f} ms",
             (i + width / 2, size / MiB / report.browser_median("browser", size, "seconds")),
@@ -488,19 +588,29 @@ def _browser_panels(report: Report, top: Any, bottom: Any, colours: dict[str, st
             va="bottom",
             fontsize=8,
         )
-    top.set_xticks(range(len(sizes)), [label(s) for s in sizes])
-    top.set_title("Upload page in Chromium vs raw S3, MiB/s")
-    top.margins(y=0.25)
-    top.legend()
-    bottom.set_title("Upload page under emulated networks: share of the uplink")
-    bar = 0.8 / max(len(report.networks), 1)
-    every = sorted({s for n in report.networks for s in report.browser_sizes(n.name)})
-    for index, network in enumerate(report.networks):
-        measured = report.browser_sizes(network.name)
-        xs = [every.index(s) + (index - (len(report.networks) - 1) / 2) * bar for s in measured]
-        bottom.bar(xs, [report.uplink_share(network, s) for s in measured], bar, label=network.name)
-    bottom.axhline(1.0, color="#8c8c8c", linestyle="--", linewidth=1)
-    bottom.set_xticks(range(len(every)), [label(s) for s in every])
-    bottom.set_ylim(0, 1.1)
-    if report.networks:
-        bottom.legend(fontsize=8)
+    axis.set_xticks(range(len(sizes)), [label(s) for s in sizes])
+    axis.set_title("Upload page in Chromium vs raw S3, MiB/s (loopback)")
+    axis.margins(y=0.25)
+    axis.legend()
+
+
+def _network_panel(report: Report, axis: Any, colours: dict[str, str]) -> None:
+    groups = [(n, s) for n in report.networks for s in report.browser_sizes(n.name)]
+    bar = 0.8 / len(NETWORK_PATHS)
+    for index, path in enumerate(NETWORK_PATHS):
+        xs, shares = [], []
+        for x, (network, size) in enumerate(groups):
+            if path in report.network_paths(network.name, size):
+                xs.append(x + (index - (len(NETWORK_PATHS) - 1) / 2) * bar)
+                shares.append(report.uplink_share(network, size, path))
+        if xs:
+            axis.bar(xs, shares, bar, label=path, color=colours[path])
+    axis.axhline(1.0, color="#8c8c8c", linestyle="--", linewidth=1)
+    axis.set_xticks(
+        range(len(groups)),
+        [f"{label(s)}\n{n.up_mbit:g} Mbit/s\n{n.latency_ms:g} ms" for n, s in groups],
+        fontsize=8,
+    )
+    axis.set_ylim(0, 1.1)
+    axis.set_title("Behind emulated links: share of the uplink (higher is better)")
+    axis.legend(fontsize=8)

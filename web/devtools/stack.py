@@ -56,6 +56,22 @@ def default_workers() -> int:
     return 2 * (os.cpu_count() or 1) + 1
 
 
+def s3_client(endpoint_url: str, access_key: str, secret_key: str, **s3_options: Any) -> Any:
+    """A boto3 client for SeaweedFS (s3v4, path-style); `s3_options` go to Config(s3=...)."""
+    return boto3.session.Session().client(
+        "s3",
+        endpoint_url=endpoint_url,
+        region_name="us-east-1",
+        aws_access_key_id=access_key,
+        aws_secret_access_key=secret_key,
+        config=Config(
+            signature_version="s3v4",
+            s3={"addressing_style": "path", **s3_options},
+            max_pool_connections=32,
+        ),
+    )
+
+
 def sqlite_url(path: Path) -> str:
     """SQLite in a file; settings add WAL, IMMEDIATE transactions and a lock timeout."""
     return f"sqlite:///{path}"
@@ -271,18 +287,7 @@ class Stack:
     def s3_client(self, **s3_options: Any) -> Any:
         """A boto3 client for the stack's S3 server; `s3_options` go to Config(s3=...)."""
         assert self.s3 is not None
-        return boto3.session.Session().client(
-            "s3",
-            endpoint_url=self.s3.endpoint_url,
-            region_name="us-east-1",
-            aws_access_key_id=self.s3.access_key,
-            aws_secret_access_key=self.s3.secret_key,
-            config=Config(
-                signature_version="s3v4",
-                s3={"addressing_style": "path", **s3_options},
-                max_pool_connections=32,
-            ),
-        )
+        return s3_client(self.s3.endpoint_url, self.s3.access_key, self.s3.secret_key, **s3_options)
 
     def worker_processes(self) -> list[psutil.Process]:
         if self.gunicorn is None:
