@@ -205,3 +205,19 @@ def test_an_oversize_file_is_refused_by_the_app_before_a_byte_is_sent(
     assert "40.0 MB" in failed["error"]
     assert not Upload.objects.filter(original_name="huge.bin").exists()
     assert sent == []
+
+
+def test_a_rate_limited_signing_is_waited_out_not_failed(
+    uppy_page: Page, app: App, tmp_path: Path, settings: Any
+) -> None:
+    change_app_settings(settings, SIGN_RATE_PER_MINUTE=20, SIGN_BURST=1)  # a token every 3 s
+    limited: list[str] = []
+    uppy_page.on(
+        "response", lambda response: limited.append(response.url) if response.status == 429 else 0
+    )
+    choose(uppy_page, write_file(tmp_path / "film.bin", os.urandom(20 * MB)))
+
+    result = uppy_page.evaluate(ADD_AND_UPLOAD, ["private"])
+
+    assert result["failed"] == []
+    assert limited and all(url.endswith("/sign") for url in limited)

@@ -77,7 +77,8 @@ export async function directToS3(
   // Uppy proposes the file's id as its key (generateObjectKey below); the app answers with
   // its own, which Uppy then uses for every later request of the file.
   async function signRequest(request) {
-    const upload = byKey.get(request.key) || (uppy.getFile(request.key) && (await start(request.key)));
+    const upload =
+      byKey.get(request.key) || (uppy.getFile(request.key) && (await start(request.key)));
     if (!upload) throw new Error("This file was not started with the app.");
     const ticket = upload.upload;
     if (request.method === "PUT" && request.uploadId === undefined && ticket.method === "POST") {
