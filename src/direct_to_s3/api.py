@@ -24,6 +24,7 @@ from direct_to_s3.pagination import page_of, parse_limit
 from direct_to_s3.parts import part_plan
 from direct_to_s3.validation import (
     PartRequest,
+    S3Call,
     human_size,
     parse_part_requests,
     parse_s3_request,
@@ -187,16 +188,28 @@ def _sign(request: HttpRequest, upload_id: str) -> HttpResponse:
 S3_ERROR_CODES = {400: "InvalidRequest", 403: "AccessDenied", 404: "NoSuchUpload", 429: "SlowDown"}
 
 
-def _s3_answer(
-    request: HttpRequest, upload_id: str, step: Callable[[Upload], bytes | None]
-) -> HttpResponse:
+def _s3_step(upload: Upload, action: str) -> bytes | None:
+    if action == "create":
+        return serializers.initiated_multipart_xml(upload)
+    if action == "list":
+        return serializers.listed_parts_xml(upload, services.upload_stored_parts(upload=upload))
+    if action == "complete":
+        return serializers.completed_multipart_xml(services.upload_complete(upload=upload))
+    if action == "abort":
+        services.upload_cancel(upload=upload)
+        return None
+    raise SigningRefused("The app stands in for S3 in multipart steps only.", field="method")
+
+
+def _s3(request: HttpRequest, upload_id: str) -> HttpResponse:
+    """The URL names the upload; the method and `uploadId` say which step, checked by the same
+    rule as signing."""
     try:
         upload = selectors.upload_get(owner=selectors.request_user(request), upload_id=upload_id)
-        if not upload.is_multipart or request.GET.get("uploadId", upload.multipart_upload_id) != (
-            upload.multipart_upload_id
-        ):
-            raise SigningRefused("That is not this upload's S3 upload id.", field="uploadId")
-        xml = step(upload)
+        call = S3Call(
+            method=request.method or "", key=upload.key, upload_id=request.GET.get("uploadId")
+        )
+        xml = _s3_step(upload, services.upload_s3_action(upload=upload, call=call))
     except UploadError as error:
         response = error_response(error.status, error.message, error.field)
         code = S3_ERROR_CODES.get(error.status, "ServiceUnavailable" if error.status >= 500 else "")
@@ -207,33 +220,6 @@ def _s3_answer(
     if xml is None:
         return HttpResponse(status=204)
     return HttpResponse(xml, content_type="application/xml")
-
-
-def _s3_post(request: HttpRequest, upload_id: str) -> HttpResponse:
-    if "uploadId" not in request.GET:
-        return _s3_answer(request, upload_id, serializers.initiated_multipart_xml)
-    return _s3_answer(
-        request,
-        upload_id,
-        lambda upload: serializers.completed_multipart_xml(services.upload_complete(upload=upload)),
-    )
-
-
-def _s3_get(request: HttpRequest, upload_id: str) -> HttpResponse:
-    return _s3_answer(
-        request,
-        upload_id,
-        lambda upload: serializers.listed_parts_xml(
-            upload, services.upload_stored_parts(upload=upload)
-        ),
-    )
-
-
-def _s3_delete(request: HttpRequest, upload_id: str) -> HttpResponse:
-    def abort(upload: Upload) -> None:
-        services.upload_cancel(upload=upload)
-
-    return _s3_answer(request, upload_id, abort)
 
 
 def _root(request: HttpRequest) -> HttpResponse:
@@ -254,4 +240,4 @@ upload_complete = api_view({"POST": _complete})
 upload_cancel = api_view({"POST": _cancel})
 upload_parts = api_view({"GET": _stored_parts, "POST": _sign_parts})
 upload_sign = api_view({"POST": _sign})
-upload_s3 = api_view({"GET": _s3_get, "POST": _s3_post, "DELETE": _s3_delete})
+upload_s3 = api_view({"GET": _s3, "POST": _s3, "DELETE": _s3})

@@ -221,12 +221,11 @@ S3_ACTIONS = {
 
 def upload_s3_action(*, upload: Upload, call: S3Call) -> str:
     """Which step of this upload `call` is, once it matches the record: the upload's own key,
-    its own S3 upload id, its way of sending (one POST or parts); else SigningRefused.
+    its own S3 upload id, its way of sending (one POST or parts); else SigningRefused. Both
+    the signing of what an S3 client asks and the app's stand-in for S3 ask this.
 
     A part's number and size are checked where it is signed (`upload_sign_parts`).
     """
-    if upload.status != Upload.Status.PENDING:
-        raise UploadConflict(f"This upload is {upload.status}; nothing more is signed for it.")
     action = S3_ACTIONS.get((call.method, call.upload_id is not None, call.part_number is not None))
     if action is None:
         raise SigningRefused(
@@ -234,6 +233,10 @@ def upload_s3_action(*, upload: Upload, call: S3Call) -> str:
             "and abort; nothing else.",
             field="method",
         )
+    # Complete is idempotent (a client retrying after a lost answer); it says itself why an
+    # upload that is not pending cannot be completed.
+    if action != "complete" and upload.status != Upload.Status.PENDING:
+        raise UploadConflict(f"This upload is {upload.status}; nothing more is signed for it.")
     if call.key != upload.key:
         raise SigningRefused("That is not this upload's key.", field="key")
     if action == "put":

@@ -151,6 +151,35 @@ def test_the_stand_in_completes_only_what_complete_verifies(
     assert "error" in response.json()
 
 
+def test_the_stand_in_completes_a_verified_upload_and_answers_again_when_asked_again(
+    api: Client, moto_s3: Any, settings: Any
+) -> None:
+    change_app_settings(settings, MULTIPART_THRESHOLD=1)
+    payload = {"filename": "a.bin", "content_type": "application/octet-stream", "size": 10}
+    upload = post_json(api, "/api/uploads", payload).json()
+    upload_id = upload["upload"]["multipart_upload_id"]
+    moto_s3.upload_part(
+        Bucket="test-uploads", Key=upload["key"], UploadId=upload_id, PartNumber=1, Body=b"x" * 10
+    )
+    url = sign(api, upload, method="POST", key=upload["key"], uploadId=upload_id).json()["url"]
+
+    first, again = api.post(url), api.post(url)
+
+    assert Upload.objects.get(pk=upload["id"]).status == Upload.Status.COMPLETE
+    assert xml_of(first)["Location"] == f"/files/{upload['id']}"
+    assert again.status_code == 200
+
+
+def test_a_small_files_post_policy_is_not_signed_again_once_its_ticket_expired(
+    api: Client, small: dict[str, Any]
+) -> None:
+    Upload.objects.filter(pk=small["id"]).update(expires_at="2000-01-01T00:00:00Z")
+
+    response = sign(api, small, method="PUT", key=small["key"])
+
+    assert response.status_code == 409
+
+
 def test_the_parts_listing_carries_etags(api: Client, big: dict[str, Any], moto_s3: Any) -> None:
     upload_id = big["upload"]["multipart_upload_id"]
     stored = moto_s3.upload_part(
@@ -259,3 +288,10 @@ def test_the_stand_in_of_another_users_upload_is_not_found(
     response = client.get(big["links"]["s3"])
 
     assert response.status_code == 404
+
+
+def test_the_stand_in_does_not_delete_objects(api: Client, big: dict[str, Any]) -> None:
+    response = api.delete(big["links"]["s3"])  # no uploadId: S3's DeleteObject
+
+    assert response.status_code == 403
+    assert Upload.objects.get(pk=big["id"]).status == Upload.Status.PENDING
