@@ -185,7 +185,13 @@ def _sign(request: HttpRequest, upload_id: str) -> HttpResponse:
 # The app's stand-in for S3 in a multipart upload's create, list, complete and abort, which an
 # S3 client (Uppy 6) sends where `_sign` told it: S3's XML on success, so the client reads it
 # as S3's; the app's JSON errors otherwise, with S3's error code in `x-amz-error-code`.
-S3_ERROR_CODES = {400: "InvalidRequest", 403: "AccessDenied", 404: "NoSuchUpload", 429: "SlowDown"}
+S3_ERROR_CODES = {
+    400: "InvalidRequest",
+    403: "AccessDenied",
+    404: "NoSuchUpload",
+    409: "InvalidObjectState",
+    429: "SlowDown",
+}
 
 
 def _s3_step(upload: Upload, action: str) -> bytes | None:
@@ -212,8 +218,8 @@ def _s3(request: HttpRequest, upload_id: str) -> HttpResponse:
         xml = _s3_step(upload, services.upload_s3_action(upload=upload, call=call))
     except UploadError as error:
         response = error_response(error.status, error.message, error.field)
-        code = S3_ERROR_CODES.get(error.status, "ServiceUnavailable" if error.status >= 500 else "")
-        response["x-amz-error-code"] = code or "InvalidObjectState"
+        fallback = "ServiceUnavailable" if error.status >= 500 else "InvalidRequest"
+        response["x-amz-error-code"] = S3_ERROR_CODES.get(error.status, fallback)
         if isinstance(error, RateLimited):
             response["Retry-After"] = str(error.retry_after)
         return response

@@ -257,7 +257,7 @@ def upload_post_ticket(*, upload: Upload) -> PostTicket:
         scope="sign", user_id=upload.owner_id, per_minute=app_settings().sign_rate_per_minute
     )
     remaining = int((upload.expires_at - timezone.now()).total_seconds())
-    if upload.is_multipart or remaining < 1:
+    if remaining < 1:
         raise UploadConflict("This upload's ticket has expired; start it again.")
     return _post_ticket(upload, expires_in=min(remaining, ticket_seconds()))
 
