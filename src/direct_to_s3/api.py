@@ -12,14 +12,24 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, HttpResponse, JsonResponse, RawPostDataException
+from django.middleware.csrf import get_token
 from django.urls import reverse
 
 from direct_to_s3 import selectors, serializers, services
-from direct_to_s3.contract import ApiRoot, Error, UploadPage
-from direct_to_s3.errors import InvalidUpload, RateLimited, UploadError
+from direct_to_s3.conf import app_settings
+from direct_to_s3.contract import ApiRoot, Error, Presigned, UploadPage
+from direct_to_s3.errors import InvalidUpload, RateLimited, SigningRefused, UploadError
 from direct_to_s3.models import Upload
 from direct_to_s3.pagination import page_of, parse_limit
-from direct_to_s3.validation import human_size, parse_part_requests, parse_upload_request
+from direct_to_s3.parts import part_plan
+from direct_to_s3.validation import (
+    PartRequest,
+    S3Call,
+    human_size,
+    parse_part_requests,
+    parse_s3_request,
+    parse_upload_request,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -151,8 +161,81 @@ def _cancel(request: HttpRequest, upload_id: str) -> HttpResponse:
     return JsonResponse(serializers.upload_as_dict(services.upload_cancel(upload=upload)))
 
 
+def _sign(request: HttpRequest, upload_id: str) -> HttpResponse:
+    upload = selectors.upload_get(owner=selectors.request_user(request), upload_id=upload_id)
+    call = parse_s3_request(_json_body(request))
+    action = services.upload_s3_action(upload=upload, call=call)
+    body: Presigned
+    if action == "put":
+        ticket = services.upload_post_ticket(upload=upload)
+        body = {"url": ticket["url"], "fields": ticket["fields"], "key": upload.key}
+    elif action == "part":
+        assert call.part_number is not None  # the "part" action names one
+        (part,) = services.upload_sign_parts(
+            upload=upload, parts=[PartRequest(number=call.part_number)]
+        )
+        body = {"url": part["url"]}
+    else:
+        body = serializers.presigned_by_app(
+            upload, csrf_token=get_token(request), create=action == "create"
+        )
+    return JsonResponse(body)
+
+
+# The app's stand-in for S3 in a multipart upload's create, list, complete and abort, which an
+# S3 client (Uppy 6) sends where `_sign` told it: S3's XML on success, so the client reads it
+# as S3's; the app's JSON errors otherwise, with S3's error code in `x-amz-error-code`.
+S3_ERROR_CODES = {
+    400: "InvalidRequest",
+    403: "AccessDenied",
+    404: "NoSuchUpload",
+    409: "InvalidObjectState",
+    429: "SlowDown",
+}
+
+
+def _s3_step(upload: Upload, action: str) -> bytes | None:
+    if action == "create":
+        return serializers.initiated_multipart_xml(upload)
+    if action == "list":
+        return serializers.listed_parts_xml(upload, services.upload_stored_parts(upload=upload))
+    if action == "complete":
+        return serializers.completed_multipart_xml(services.upload_complete(upload=upload))
+    if action == "abort":
+        services.upload_cancel(upload=upload)
+        return None
+    raise SigningRefused("The app stands in for S3 in multipart steps only.", field="method")
+
+
+def _s3(request: HttpRequest, upload_id: str) -> HttpResponse:
+    """The URL names the upload; the method and `uploadId` say which step, checked by the same
+    rule as signing."""
+    try:
+        upload = selectors.upload_get(owner=selectors.request_user(request), upload_id=upload_id)
+        call = S3Call(
+            method=request.method or "", key=upload.key, upload_id=request.GET.get("uploadId")
+        )
+        xml = _s3_step(upload, services.upload_s3_action(upload=upload, call=call))
+    except UploadError as error:
+        response = error_response(error.status, error.message, error.field)
+        fallback = "ServiceUnavailable" if error.status >= 500 else "InvalidRequest"
+        response["x-amz-error-code"] = S3_ERROR_CODES.get(error.status, fallback)
+        if isinstance(error, RateLimited):
+            response["Retry-After"] = str(error.retry_after)
+        return response
+    if xml is None:
+        return HttpResponse(status=204)
+    return HttpResponse(xml, content_type="application/xml")
+
+
 def _root(request: HttpRequest) -> HttpResponse:
-    body: ApiRoot = {"uploads": reverse("direct_to_s3:api-uploads")}
+    options = app_settings()
+    body: ApiRoot = {
+        "uploads": reverse("direct_to_s3:api-uploads"),
+        "part_plan": part_plan(
+            multipart_threshold=options.multipart_threshold, max_size=options.max_size
+        ),
+    }
     return JsonResponse(body)
 
 
@@ -162,3 +245,5 @@ upload_detail = api_view({"GET": _detail, "DELETE": _delete})
 upload_complete = api_view({"POST": _complete})
 upload_cancel = api_view({"POST": _cancel})
 upload_parts = api_view({"GET": _stored_parts, "POST": _sign_parts})
+upload_sign = api_view({"POST": _sign})
+upload_s3 = api_view({"GET": _s3, "POST": _s3, "DELETE": _s3})

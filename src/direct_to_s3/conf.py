@@ -47,7 +47,7 @@ class AppSettings:
     # Per user: a token bucket of BURST requests at once refilled at RATE_PER_MINUTE (0 = off).
     create_rate_per_minute: int = 300
     create_burst: int = 1000
-    sign_rate_per_minute: int = 600
+    sign_rate_per_minute: int = 3000
     sign_burst: int = 600
     # Per user: bytes stored, bytes in unfinished uploads, number of unfinished uploads.
     quota_bytes: int = 100 * GiB

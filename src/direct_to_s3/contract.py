@@ -35,6 +35,8 @@ class UploadLinks(TypedDict):
     complete: str
     cancel: str
     parts: NotRequired[str]  # multipart uploads only
+    sign: NotRequired[str]  # pending uploads: signs one S3 request an S3 client asks for
+    s3: NotRequired[str]  # multipart uploads: the app's S3-speaking stand-in (see `S3Request`)
     file: NotRequired[str]  # complete uploads only: the app's gate to the file
 
 
@@ -83,6 +85,7 @@ class SignedParts(TypedDict):
 class StoredPartBody(TypedDict):
     part_number: int
     size: int
+    etag: str
 
 
 class StoredParts(TypedDict):
@@ -91,8 +94,44 @@ class StoredParts(TypedDict):
     parts: list[StoredPartBody]
 
 
+class PartPlan(TypedDict):
+    """How the app cuts a file, known before any upload starts: files over
+    `multipart_threshold` bytes go up in parts of max(`min_part_size`, ⌈size / `max_parts`⌉)
+    bytes, the last one holding the rest; smaller files in one POST. Up to `max_size` bytes."""
+
+    multipart_threshold: int
+    min_part_size: int
+    max_parts: int
+    max_size: int
+
+
 class ApiRoot(TypedDict):
     uploads: str
+    part_plan: PartPlan
+
+
+class S3Request(TypedDict):
+    """One S3 request an S3 client (Uppy's `signRequest`) asks the app to sign for an upload.
+
+    PUT: the object (no `uploadId`; answered with a POST policy) or part `partNumber` of
+    `uploadId`. POST: create (no `uploadId`) or complete a multipart upload. GET: list its
+    parts. DELETE: abort it. Every field must match the upload's record.
+    """
+
+    method: str
+    key: str
+    uploadId: NotRequired[str]
+    partNumber: NotRequired[int]
+    contentType: NotRequired[str]
+
+
+class Presigned(TypedDict):
+    """The answer to an `S3Request`, as Uppy's `signRequest` returns it."""
+
+    url: str
+    key: NotRequired[str]
+    fields: NotRequired[dict[str, str]]
+    headers: NotRequired[dict[str, str]]
 
 
 class Error(TypedDict):

@@ -57,6 +57,12 @@ class UploadConflict(UploadError):
     status = 409
 
 
+class SigningRefused(UploadError):
+    """An S3 request the app will not sign: not this upload's key, S3 upload id or plan."""
+
+    status = 403
+
+
 class StorageUnavailable(UploadError):
     status = 503
     default_message = (

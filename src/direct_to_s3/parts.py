@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import math
 
+from direct_to_s3.contract import PartPlan
+
 MiB = 1024**2
 GiB = 1024**3
 TiB = 1024**4
@@ -34,3 +36,13 @@ def part_length(*, number: int, part_size: int, size: int) -> int:
     if not 1 <= number <= count:
         raise ValueError(f"Part {number} is outside 1..{count}.")
     return size - part_size * (count - 1) if number == count else part_size
+
+
+def part_plan(*, multipart_threshold: int, max_size: int) -> PartPlan:
+    """The rule above, for clients that must cut files as the app does before they start."""
+    return {
+        "multipart_threshold": multipart_threshold,
+        "min_part_size": MIN_PART_SIZE,
+        "max_parts": MAX_PARTS,
+        "max_size": max_size,
+    }

@@ -507,6 +507,20 @@ def public_read_policy(bucket: str, prefixes: tuple[str, ...]) -> dict[str, Any]
     }
 
 
+# What browser clients read from S3's answers: ETag (parts, resuming), Location (POST uploads;
+# Uppy 5), S3's error code and message (Uppy 6 reads the code from a header), the request ids
+# people quote to support, and the version id on versioned buckets.
+EXPOSED_HEADERS = (
+    "ETag",
+    "Location",
+    "x-amz-error-code",
+    "x-amz-error-message",
+    "x-amz-request-id",
+    "x-amz-id-2",
+    "x-amz-version-id",
+)
+
+
 def cors_configuration(origins: list[str]) -> dict[str, Any]:
     return {
         "CORSRules": [
@@ -514,7 +528,7 @@ def cors_configuration(origins: list[str]) -> dict[str, Any]:
                 "AllowedOrigins": list(origins),
                 "AllowedMethods": ["GET", "HEAD", "POST", "PUT"],
                 "AllowedHeaders": ["*"],
-                "ExposeHeaders": ["ETag"],
+                "ExposeHeaders": list(EXPOSED_HEADERS),
                 "MaxAgeSeconds": 3600,
             }
         ]

@@ -6,11 +6,14 @@ URLs come from `reverse()` here, never from services: they follow wherever the a
 from __future__ import annotations
 
 from datetime import datetime
+from urllib.parse import urlencode
+from xml.etree import ElementTree
 
 from django.urls import reverse
 
 from direct_to_s3.contract import (
     CreatedUpload,
+    Presigned,
     SignedPart,
     SignedParts,
     StoredPartBody,
@@ -42,6 +45,9 @@ def upload_links(upload: Upload) -> UploadLinks:
     }
     if upload.is_multipart:
         links["parts"] = reverse("direct_to_s3:api-parts", args=[upload.id])
+        links["s3"] = reverse("direct_to_s3:api-s3", args=[upload.id])
+    if upload.status == Upload.Status.PENDING:
+        links["sign"] = reverse("direct_to_s3:api-sign", args=[upload.id])
     if upload.status == Upload.Status.COMPLETE:
         links["file"] = reverse("direct_to_s3:file", args=[upload.id])
     return links
@@ -81,6 +87,59 @@ def signed_parts(parts: list[SignedPart]) -> SignedParts:
 
 def stored_parts(upload: Upload, parts: list[StoredPart]) -> StoredParts:
     listed: list[StoredPartBody] = [
-        {"part_number": part.number, "size": part.size} for part in parts
+        {"part_number": part.number, "size": part.size, "etag": part.etag} for part in parts
     ]
     return {"part_size": upload.part_size, "part_count": upload.part_count, "parts": listed}
+
+
+def presigned_by_app(upload: Upload, *, csrf_token: str, create: bool) -> Presigned:
+    """A multipart step the app does itself: the client sends it to the app's stand-in for S3,
+    as the same user (the session cookie goes with it; the CSRF token is a header). Like S3,
+    the stand-in tells create (no `uploadId`) from the steps of a created upload."""
+    url = reverse("direct_to_s3:api-s3", args=[upload.id])
+    if not create:
+        url = f"{url}?{urlencode({'uploadId': upload.multipart_upload_id})}"
+    return {
+        "url": url,
+        "key": upload.key,
+        "headers": {"X-CSRFToken": csrf_token},
+    }
+
+
+def s3_xml(root: str, fields: dict[str, str | list[dict[str, str]]]) -> bytes:
+    """An S3 answer: `<root><Name>value</Name>…</root>`, a list repeating its element."""
+    element = ElementTree.Element(root)
+    for name, value in fields.items():
+        for item in value if isinstance(value, list) else [value]:
+            child = ElementTree.SubElement(element, name)
+            if isinstance(item, dict):
+                for inner, text in item.items():
+                    ElementTree.SubElement(child, inner).text = text
+            else:
+                child.text = item
+    return bytes(ElementTree.tostring(element, encoding="utf-8", xml_declaration=True))
+
+
+def initiated_multipart_xml(upload: Upload) -> bytes:
+    return s3_xml(
+        "InitiateMultipartUploadResult",
+        {"Key": upload.key, "UploadId": upload.multipart_upload_id},
+    )
+
+
+def listed_parts_xml(upload: Upload, parts: list[StoredPart]) -> bytes:
+    listed = [
+        {"PartNumber": str(part.number), "ETag": part.etag.strip('"'), "Size": str(part.size)}
+        for part in parts
+    ]
+    return s3_xml(
+        "ListPartsResult",
+        {"Key": upload.key, "UploadId": upload.multipart_upload_id, "Part": listed},
+    )
+
+
+def completed_multipart_xml(upload: Upload) -> bytes:
+    return s3_xml(
+        "CompleteMultipartUploadResult",
+        {"Location": upload_link(upload), "Key": upload.key, "ETag": upload.etag.strip('"')},
+    )

@@ -15,8 +15,8 @@ from django.utils import timezone
 from direct_to_s3 import limits, s3, signals, visibility
 from direct_to_s3.checks import MAX_TICKET_SECONDS
 from direct_to_s3.conf import app_settings
-from direct_to_s3.contract import MultipartTicket, SignedPart, Ticket
-from direct_to_s3.errors import InvalidUpload, UploadConflict, UploadNotFound
+from direct_to_s3.contract import MultipartTicket, PostTicket, SignedPart, Ticket
+from direct_to_s3.errors import InvalidUpload, SigningRefused, UploadConflict, UploadNotFound
 from direct_to_s3.keys import (
     INCOMING_PREFIX,
     incoming_key,
@@ -26,7 +26,7 @@ from direct_to_s3.keys import (
 from direct_to_s3.models import Upload
 from direct_to_s3.parts import part_count_for, part_length, part_size_for
 from direct_to_s3.sniffing import SNIFF_BYTES, content_matches, is_active_content
-from direct_to_s3.validation import PartRequest, UploadRequest, human_size
+from direct_to_s3.validation import PartRequest, S3Call, UploadRequest, human_size
 
 
 def ticket_seconds() -> int:
@@ -70,6 +70,10 @@ def upload_start(*, owner: AbstractBaseUser, request: UploadRequest) -> tuple[Up
     expires_in = ticket_seconds()
     upload.expires_at = timezone.now() + timedelta(seconds=expires_in)
     _reserve(upload)
+    return upload, _post_ticket(upload, expires_in=expires_in)
+
+
+def _post_ticket(upload: Upload, *, expires_in: int) -> PostTicket:
     post = s3.presigned_post(
         key=incoming_key(upload.key),
         content_type=upload.content_type,
@@ -77,7 +81,7 @@ def upload_start(*, owner: AbstractBaseUser, request: UploadRequest) -> tuple[Up
         expires_in=expires_in,
         extra_fields=stored_headers(upload),
     )
-    return upload, {"method": "POST", "url": post["url"], "fields": post["fields"]}
+    return {"method": "POST", "url": post["url"], "fields": post["fields"]}
 
 
 def _reserve(upload: Upload) -> None:
@@ -201,6 +205,61 @@ def upload_sign_parts(*, upload: Upload, parts: list[PartRequest]) -> list[Signe
             }
         )
     return signed
+
+
+# What each S3 request a client may ask to have signed does, by (method, names an S3 upload
+# id, names a part): the object's PUT (a small file), or a step of a multipart upload.
+S3_ACTIONS = {
+    ("PUT", False, False): "put",
+    ("POST", False, False): "create",
+    ("PUT", True, True): "part",
+    ("GET", True, False): "list",
+    ("POST", True, False): "complete",
+    ("DELETE", True, False): "abort",
+}
+
+
+def upload_s3_action(*, upload: Upload, call: S3Call) -> str:
+    """Which step of this upload `call` is, once it matches the record: the upload's own key,
+    its own S3 upload id, its way of sending (one POST or parts); else SigningRefused. Both
+    the signing of what an S3 client asks and the app's stand-in for S3 ask this.
+
+    A part's number and size are checked where it is signed (`upload_sign_parts`).
+    """
+    action = S3_ACTIONS.get((call.method, call.upload_id is not None, call.part_number is not None))
+    if action is None:
+        raise SigningRefused(
+            "The app signs an upload's PUT, its multipart create, part PUTs, list, complete "
+            "and abort; nothing else.",
+            field="method",
+        )
+    # Complete is idempotent (a client retrying after a lost answer); it says itself why an
+    # upload that is not pending cannot be completed.
+    if action != "complete" and upload.status != Upload.Status.PENDING:
+        raise UploadConflict(f"This upload is {upload.status}; nothing more is signed for it.")
+    if call.key != upload.key:
+        raise SigningRefused("That is not this upload's key.", field="key")
+    if action == "put":
+        if upload.is_multipart:
+            raise SigningRefused("This upload goes up in parts, not in one PUT.", field="method")
+        return action
+    if not upload.is_multipart:
+        raise SigningRefused("This upload is sent in one piece; it has no parts.", field="method")
+    if action != "create" and call.upload_id != upload.multipart_upload_id:
+        raise SigningRefused("That is not this upload's S3 upload id.", field="uploadId")
+    return action
+
+
+def upload_post_ticket(*, upload: Upload) -> PostTicket:
+    """The small file's POST policy again (a client retrying), valid no longer than the
+    upload's own ticket; the rate limit of part signing applies."""
+    limits.check_rate(
+        scope="sign", user_id=upload.owner_id, per_minute=app_settings().sign_rate_per_minute
+    )
+    remaining = int((upload.expires_at - timezone.now()).total_seconds())
+    if remaining < 1:
+        raise UploadConflict("This upload's ticket has expired; start it again.")
+    return _post_ticket(upload, expires_in=min(remaining, ticket_seconds()))
 
 
 def upload_stored_parts(*, upload: Upload) -> list[s3.StoredPart]:

@@ -17,4 +17,6 @@ urlpatterns = [
     path("api/uploads/<str:upload_id>/complete", api.upload_complete, name="api-complete"),
     path("api/uploads/<str:upload_id>/cancel", api.upload_cancel, name="api-cancel"),
     path("api/uploads/<str:upload_id>/parts", api.upload_parts, name="api-parts"),
+    path("api/uploads/<str:upload_id>/sign", api.upload_sign, name="api-sign"),
+    path("api/uploads/<str:upload_id>/s3", api.upload_s3, name="api-s3"),
 ]

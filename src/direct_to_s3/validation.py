@@ -41,6 +41,16 @@ class PartRequest:
     content_md5: str | None = None
 
 
+@dataclass(frozen=True)
+class S3Call:
+    """An S3 request a client asks the app to sign (the contract's `S3Request`)."""
+
+    method: str
+    key: str
+    upload_id: str | None = None
+    part_number: int | None = None
+
+
 def human_size(size: int) -> str:
     value = float(size)
     for unit in ("bytes", "KB", "MB", "GB", "TB"):
@@ -242,3 +252,24 @@ def _visibility(value: Any, rules: UploadRules) -> str:
     if rules.visibility is not None and value != rules.visibility:
         raise InvalidUpload(f"This field takes {rules.visibility} files.", field="visibility")
     return str(value)
+
+
+def parse_s3_request(data: Any) -> S3Call:
+    """`{"method", "key", "uploadId"?, "partNumber"?, "contentType"?}`, as Uppy's
+    `signRequest` receives it; whether it is this upload's is the service's to say."""
+    if not isinstance(data, dict):
+        raise InvalidUpload("Send the S3 request to sign as a JSON object.", field="method")
+    method, key = data.get("method"), data.get("key")
+    if method not in {"GET", "PUT", "POST", "DELETE"}:
+        raise InvalidUpload("method must be GET, PUT, POST or DELETE.", field="method")
+    if not isinstance(key, str) or not key:
+        raise InvalidUpload("key must be the upload's key.", field="key")
+    upload_id = data.get("uploadId")
+    if upload_id is not None and (not isinstance(upload_id, str) or not upload_id):
+        raise InvalidUpload("uploadId must be the upload's S3 upload id.", field="uploadId")
+    number = data.get("partNumber")
+    if number is not None and (
+        isinstance(number, bool) or not isinstance(number, int) or not 1 <= number <= 10_000
+    ):
+        raise InvalidUpload("partNumber is a whole number from 1 to 10000.", field="partNumber")
+    return S3Call(method=method, key=key, upload_id=upload_id, part_number=number)

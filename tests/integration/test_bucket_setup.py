@@ -115,3 +115,15 @@ def test_objects_left_in_the_incoming_area_expire_after_a_day(
     (rule,) = [rule for rule in rules if "Expiration" in rule]
     assert rule["Filter"] == {"Prefix": "incoming/"}
     assert rule["Expiration"] == {"Days": 1}
+
+
+def test_cors_exposes_the_headers_s3_clients_read(fresh_bucket: str, settings: Any) -> None:
+    setup_bucket(APP_ORIGIN)
+    url = f"{s3_endpoint_url()}/{bucket_name()}/private/x/missing.pdf"
+
+    response = requests.get(url, headers={"Origin": APP_ORIGIN}, timeout=10)
+
+    exposed = response.headers.get("Access-Control-Expose-Headers", "").lower()
+    assert {"etag", "location", "x-amz-error-code", "x-amz-request-id"} <= {
+        name.strip() for name in exposed.split(",")
+    }

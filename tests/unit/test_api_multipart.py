@@ -132,7 +132,7 @@ def test_parts_of_a_cancelled_upload_are_409(api: Client, big: dict[str, Any]) -
 
 
 def test_stored_parts_lists_what_s3_holds(api: Client, big: dict[str, Any], moto_s3: Any) -> None:
-    moto_s3.upload_part(
+    stored = moto_s3.upload_part(
         Bucket="test-uploads",
         Key=big["key"],
         UploadId=big["upload"]["multipart_upload_id"],
@@ -145,7 +145,7 @@ def test_stored_parts_lists_what_s3_holds(api: Client, big: dict[str, Any], moto
     assert response.json() == {
         "part_size": 8 * MiB,
         "part_count": 13,
-        "parts": [{"part_number": 2, "size": 10}],
+        "parts": [{"part_number": 2, "size": 10, "etag": stored["ETag"]}],
     }
 
 
