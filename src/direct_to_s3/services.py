@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -16,7 +17,14 @@ from direct_to_s3 import limits, s3, signals, visibility
 from direct_to_s3.checks import MAX_TICKET_SECONDS
 from direct_to_s3.conf import app_settings
 from direct_to_s3.contract import MultipartTicket, PostTicket, SignedPart, Ticket
-from direct_to_s3.errors import InvalidUpload, SigningRefused, UploadConflict, UploadNotFound
+from direct_to_s3.errors import (
+    InvalidUpload,
+    SigningRefused,
+    StorageUnavailable,
+    UploadConflict,
+    UploadError,
+    UploadNotFound,
+)
 from direct_to_s3.keys import (
     INCOMING_PREFIX,
     incoming_key,
@@ -45,6 +53,60 @@ def upload_start(*, owner: AbstractBaseUser, request: UploadRequest) -> tuple[Up
         scope="create", user_id=owner.pk, per_minute=app_settings().create_rate_per_minute
     )
     s3.ensure_reachable()
+    upload = _new_upload(owner, request)
+    _reserve(upload)
+    return upload, _ticket(upload)
+
+
+def upload_start_batch(
+    *, owner: AbstractBaseUser, requests: Sequence[UploadRequest | UploadError]
+) -> list[tuple[Upload, Ticket] | UploadError]:
+    """`upload_start` for many files at once, each checked as if it came alone.
+
+    One rate-limit token per item (all or none: RateLimited for the whole batch), one quota
+    query and one insert under the owner's lock. Items already refused (`UploadError`) and
+    files over a quota come back as errors in their place; the others get their tickets.
+    """
+    limits.check_rate(
+        scope="create",
+        user_id=owner.pk,
+        per_minute=app_settings().create_rate_per_minute,
+        tokens=len(requests),
+    )
+    s3.ensure_reachable()
+    results: list[tuple[Upload, Ticket] | UploadError | Upload] = [
+        item if isinstance(item, UploadError) else _new_upload(owner, item) for item in requests
+    ]
+    fresh = [item for item in results if isinstance(item, Upload)]
+    for upload in fresh:
+        upload.full_clean(exclude=["owner"], validate_unique=False, validate_constraints=False)
+    using = router.db_for_write(Upload)
+    with transaction.atomic(using=using):
+        _lock_owner(owner.pk, using=using)
+        refusals = limits.quota_refusals(user_id=owner.pk, sizes=[upload.size for upload in fresh])
+        refused = {upload.pk: refusal for upload, refusal in zip(fresh, refusals, strict=True)}
+        Upload.objects.using(using).bulk_create(
+            [upload for upload in fresh if refused[upload.pk] is None]
+        )
+    started: list[tuple[Upload, Ticket] | UploadError] = []
+    for item in results:
+        if not isinstance(item, Upload):
+            started.append(item)
+        elif (refusal := refused[item.pk]) is not None:
+            started.append(refusal)
+        else:
+            started.append(_started(item))
+    return started
+
+
+def _started(upload: Upload) -> tuple[Upload, Ticket] | UploadError:
+    try:
+        return upload, _ticket(upload)
+    except UploadError as error:
+        return error
+
+
+def _new_upload(owner: AbstractBaseUser, request: UploadRequest) -> Upload:
     upload_id = uuid.uuid4()
     upload = Upload(
         id=upload_id,
@@ -65,12 +127,16 @@ def upload_start(*, owner: AbstractBaseUser, request: UploadRequest) -> tuple[Up
         upload.part_size = part_size_for(upload.size)
         upload.part_count = part_count_for(upload.size, upload.part_size)
         upload.expires_at = timezone.now() + timedelta(seconds=app_settings().pending_max_age)
-        _reserve(upload)
-        return upload, _start_multipart(upload)
-    expires_in = ticket_seconds()
-    upload.expires_at = timezone.now() + timedelta(seconds=expires_in)
-    _reserve(upload)
-    return upload, _post_ticket(upload, expires_in=expires_in)
+    else:
+        upload.expires_at = timezone.now() + timedelta(seconds=ticket_seconds())
+    return upload
+
+
+def _ticket(upload: Upload) -> Ticket:
+    """How to send the bytes of a recorded upload (creating its multipart upload on S3)."""
+    if upload.is_multipart:
+        return _start_multipart(upload)
+    return _post_ticket(upload, expires_in=ticket_seconds())
 
 
 def _post_ticket(upload: Upload, *, expires_in: int) -> PostTicket:
@@ -284,7 +350,55 @@ def upload_complete(*, upload: Upload) -> Upload:
     S3 is called outside database transactions; the row is re-read under a lock only to
     record the outcome, so a cancel or delete that raced with these checks still wins.
     """
-    upload = _reload(upload)
+    return _complete_current(_reload(upload))
+
+
+def upload_complete_batch(
+    *, owner: AbstractBaseUser, upload_ids: Sequence[str]
+) -> list[Upload | UploadError]:
+    """`upload_complete` for many of the owner's uploads, each checked on S3 as if alone.
+
+    One query finds them all; an id naming no upload of this owner is UploadNotFound in its
+    place, a repeated id gets the same outcome. Once storage is found unreachable the rest
+    are answered so without waiting on it again.
+    """
+    ids = {raw: _as_uuid(raw) for raw in upload_ids}
+    found: dict[uuid.UUID | None, Upload] = {
+        upload.pk: upload
+        for upload in Upload.objects.filter(
+            owner_id=owner.pk, id__in=[value for value in ids.values() if value is not None]
+        )
+    }
+    outcomes: dict[uuid.UUID | None, Upload | UploadError] = {None: UploadNotFound()}
+    for value in ids.values():
+        if value in outcomes:
+            continue
+        upload = found.get(value)
+        if upload is None:
+            outcomes[value] = UploadNotFound()
+            continue
+        outage = next(
+            (seen for seen in outcomes.values() if isinstance(seen, StorageUnavailable)), None
+        )
+        if outage is not None:
+            outcomes[value] = outage
+            continue
+        try:
+            outcomes[value] = _complete_current(upload)
+        except UploadError as error:
+            outcomes[value] = error
+    return [outcomes[ids[raw]] for raw in upload_ids]
+
+
+def _as_uuid(value: str) -> uuid.UUID | None:
+    try:
+        return uuid.UUID(str(value))
+    except ValueError:
+        return None
+
+
+def _complete_current(upload: Upload) -> Upload:
+    """`upload_complete` of a row just read from the database."""
     if upload.status == Upload.Status.COMPLETE:
         return upload
     _require_pending(upload)
