@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import copy
+import threading
 import uuid
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -359,8 +361,9 @@ def upload_complete_batch(
     """`upload_complete` for many of the owner's uploads, each checked on S3 as if alone.
 
     One query finds them all; an id naming no upload of this owner is UploadNotFound in its
-    place, a repeated id gets the same outcome. Once storage is found unreachable the rest
-    are answered so without waiting on it again.
+    place, a repeated id gets the same outcome. The S3 checks of different uploads run
+    COMPLETE_THREADS at a time (they are round trips, not work); the database records each
+    outcome afterwards, from this thread, as `upload_complete` does.
     """
     ids = {raw: _as_uuid(raw) for raw in upload_ids}
     found: dict[uuid.UUID | None, Upload] = {
@@ -370,24 +373,38 @@ def upload_complete_batch(
         )
     }
     outcomes: dict[uuid.UUID | None, Upload | UploadError] = {None: UploadNotFound()}
-    for value in ids.values():
-        if value in outcomes:
-            continue
+    to_check: list[Upload] = []
+    for value in dict.fromkeys(ids.values()):
         upload = found.get(value)
         if upload is None:
             outcomes[value] = UploadNotFound()
-            continue
-        outage = next(
-            (seen for seen in outcomes.values() if isinstance(seen, StorageUnavailable)), None
-        )
-        if outage is not None:
-            outcomes[value] = outage
-            continue
+        elif upload.status == Upload.Status.COMPLETE:
+            outcomes[value] = upload
+        elif upload.status != Upload.Status.PENDING:
+            outcomes[value] = _not_pending(upload)
+        else:
+            to_check.append(upload)
+    outage = threading.Event()
+
+    def check(upload: Upload) -> _Checked:
+        if outage.is_set():  # storage is down: do not wait on it once per file
+            return _Checked(upload, error=StorageUnavailable())
+        checked = _check_on_storage(upload)
+        if isinstance(checked.error, StorageUnavailable):
+            outage.set()
+        return checked
+
+    with ThreadPoolExecutor(COMPLETE_THREADS) as pool:
+        checked = list(pool.map(check, to_check))
+    for item in checked:
         try:
-            outcomes[value] = _complete_current(upload)
+            outcomes[item.upload.pk] = _record_checked(item)
         except UploadError as error:
-            outcomes[value] = error
+            outcomes[item.upload.pk] = error
     return [outcomes[ids[raw]] for raw in upload_ids]
+
+
+COMPLETE_THREADS = 8
 
 
 def _as_uuid(value: str) -> uuid.UUID | None:
@@ -402,36 +419,68 @@ def _complete_current(upload: Upload) -> Upload:
     if upload.status == Upload.Status.COMPLETE:
         return upload
     _require_pending(upload)
-    if upload.is_multipart:
-        _assemble_parts(upload)
-    checked_key = upload.incoming_key or upload.key
-    stored = s3.head_object(checked_key)
-    if stored is None:
-        return _not_there(upload)
+    return _record_checked(_check_on_storage(upload))
+
+
+@dataclass
+class _Checked:
+    """What S3 holds for a pending upload, found by `_check_on_storage`."""
+
+    upload: Upload
+    etag: str | None = None  # checked (and promoted to the served key): to record complete
+    problem: str | None = None  # differs from the declared file, and was deleted
+    missing: bool = False
+    error: UploadError | None = None
+
+
+def _check_on_storage(upload: Upload) -> _Checked:
+    """The S3 half of a complete: check the object and promote it, or delete it. No database."""
     try:
-        problem = (
-            _mismatch(upload, stored)
-            or _unexpected_headers(upload, stored)
-            or _wrong_contents(upload, key=checked_key, etag=stored.etag)
-        )
-        etag = stored.etag
-        if problem is None and upload.incoming_key is not None:
-            etag = s3.promote(
-                source=upload.incoming_key,
-                destination=upload.key,
-                etag=stored.etag,
-                content_type=upload.content_type,
-                headers=stored_headers(upload),
+        if upload.is_multipart:
+            _assemble_parts(upload)
+        checked_key = upload.incoming_key or upload.key
+        stored = s3.head_object(checked_key)
+        if stored is None:
+            return _Checked(upload, missing=True)
+        try:
+            problem = (
+                _mismatch(upload, stored)
+                or _unexpected_headers(upload, stored)
+                or _wrong_contents(upload, key=checked_key, etag=stored.etag)
             )
-    except s3.ObjectGone:
+            etag = stored.etag
+            if problem is None and upload.incoming_key is not None:
+                etag = s3.promote(
+                    source=upload.incoming_key,
+                    destination=upload.key,
+                    etag=stored.etag,
+                    content_type=upload.content_type,
+                    headers=stored_headers(upload),
+                )
+        except s3.ObjectGone:
+            return _Checked(upload, missing=True)
+        except s3.ObjectChanged:
+            problem = "The file changed in storage while it was being checked. It was removed."
+        if problem is not None:
+            s3.delete_object(checked_key)
+            return _Checked(upload, problem=problem)
+        return _Checked(upload, etag=etag)
+    except UploadError as error:
+        return _Checked(upload, error=error)
+
+
+def _record_checked(checked: _Checked) -> Upload:
+    """The database half: record what `_check_on_storage` found, then drop the incoming copy."""
+    upload = checked.upload
+    if checked.error is not None:
+        raise checked.error
+    if checked.missing:
         return _not_there(upload)
-    except s3.ObjectChanged:
-        problem = "The file changed in storage while it was being checked. It was removed."
-    if problem is not None:
-        s3.delete_object(checked_key)
-        _record_failure(upload, reason=problem)
-        raise UploadConflict(problem)
-    completed = _record_complete(upload, etag=etag)
+    if checked.problem is not None:
+        _record_failure(upload, reason=checked.problem)
+        raise UploadConflict(checked.problem)
+    assert checked.etag is not None
+    completed = _record_complete(upload, etag=checked.etag)
     if upload.incoming_key is not None:
         s3.delete_object(upload.incoming_key)
     return completed
@@ -456,9 +505,13 @@ def _reload(upload: Upload) -> Upload:
 
 def _require_pending(upload: Upload) -> None:
     if upload.status != Upload.Status.PENDING:
-        raise UploadConflict(
-            f"This upload is {upload.status} and cannot be completed; start a new one."
-        )
+        raise _not_pending(upload)
+
+
+def _not_pending(upload: Upload) -> UploadConflict:
+    return UploadConflict(
+        f"This upload is {upload.status} and cannot be completed; start a new one."
+    )
 
 
 def _record_complete(upload: Upload, *, etag: str) -> Upload:
