@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import threading
 import uuid
@@ -396,15 +397,24 @@ def upload_complete_batch(
 
     with ThreadPoolExecutor(COMPLETE_THREADS) as pool:
         checked = list(pool.map(check, to_check))
-    for item in checked:
-        try:
-            outcomes[item.upload.pk] = _record_checked(item)
-        except UploadError as error:
-            outcomes[item.upload.pk] = error
+        promoted: list[str] = []
+        for item in checked:
+            try:
+                outcomes[item.upload.pk] = _record_checked(item, incoming=promoted)
+            except UploadError as error:
+                outcomes[item.upload.pk] = error
+        # What is left behind (an outage) `sweep_uploads` removes: nothing claims it now.
+        list(pool.map(_drop_incoming, promoted))
     return [outcomes[ids[raw]] for raw in upload_ids]
 
 
+# S3 requests of one batch complete at once (within botocore's default pool of 10).
 COMPLETE_THREADS = 8
+
+
+def _drop_incoming(key: str) -> None:
+    with contextlib.suppress(StorageUnavailable):
+        s3.delete_object(key)
 
 
 def _as_uuid(value: str) -> uuid.UUID | None:
@@ -469,8 +479,9 @@ def _check_on_storage(upload: Upload) -> _Checked:
         return _Checked(upload, error=error)
 
 
-def _record_checked(checked: _Checked) -> Upload:
-    """The database half: record what `_check_on_storage` found, then drop the incoming copy."""
+def _record_checked(checked: _Checked, *, incoming: list[str] | None = None) -> Upload:
+    """The database half: record what `_check_on_storage` found, then drop the incoming copy
+    (or add its key to `incoming`, for the caller to drop)."""
     upload = checked.upload
     if checked.error is not None:
         raise checked.error
@@ -482,7 +493,10 @@ def _record_checked(checked: _Checked) -> Upload:
     assert checked.etag is not None
     completed = _record_complete(upload, etag=checked.etag)
     if upload.incoming_key is not None:
-        s3.delete_object(upload.incoming_key)
+        if incoming is None:
+            s3.delete_object(upload.incoming_key)
+        else:
+            incoming.append(upload.incoming_key)
     return completed
 
 
