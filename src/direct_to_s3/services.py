@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import copy
+import functools
 import threading
 import uuid
 from collections.abc import Sequence
@@ -397,22 +398,72 @@ def upload_complete_batch(
 
     with ThreadPoolExecutor(COMPLETE_THREADS) as pool:
         checked = list(pool.map(check, to_check))
-        promoted: list[str] = []
+        passed = [item for item in checked if item.etag is not None]
         for item in checked:
-            try:
-                outcomes[item.upload.pk] = _record_checked(item, incoming=promoted)
-            except UploadError as error:
-                outcomes[item.upload.pk] = error
-        # What is left behind (an outage) `sweep_uploads` removes: nothing claims it now.
-        list(pool.map(_drop_incoming, promoted))
+            if item.etag is None:
+                try:
+                    outcomes[item.upload.pk] = _record_checked(item)
+                except UploadError as error:
+                    outcomes[item.upload.pk] = error
+        recorded = _record_complete_batch(passed)
+        for pk, outcome in recorded.items():
+            outcomes[pk] = outcome
+        kept = [i.upload for i in passed if isinstance(recorded[i.upload.pk], Upload)]
+        undone = [i.upload for i in passed if not isinstance(recorded[i.upload.pk], Upload)]
+        # As `_record_complete` does: the served copy of an upload cancelled or deleted
+        # meanwhile goes, the incoming copy of a complete one too. What an outage leaves
+        # behind, `sweep_uploads` (incoming) and its --reconcile (served) remove.
+        list(pool.map(_delete_quietly, [upload.key for upload in undone]))
+        list(pool.map(_delete_quietly, [u.incoming_key for u in kept if u.incoming_key]))
     return [outcomes[ids[raw]] for raw in upload_ids]
+
+
+def _record_complete_batch(passed: list[_Checked]) -> dict[uuid.UUID, Upload | UploadError]:
+    """`_record_complete` for many uploads checked on S3, in one transaction. An upload that
+    stopped being pending meanwhile (cancelled, deleted) is an error: the caller removes its
+    served copy, as `_record_complete` does."""
+    outcomes: dict[uuid.UUID, Upload | UploadError] = {}
+    with transaction.atomic():
+        current = {
+            upload.pk: upload
+            for upload in Upload.objects.select_for_update().filter(
+                pk__in=[item.upload.pk for item in passed]
+            )
+        }
+        done: list[Upload] = []
+        for item in passed:
+            row = current.get(item.upload.pk)
+            if row is None:
+                outcomes[item.upload.pk] = UploadNotFound()
+            elif row.status == Upload.Status.PENDING:
+                assert item.etag is not None
+                row.mark_complete(etag=item.etag)
+                done.append(row)
+                outcomes[item.upload.pk] = row
+            elif row.status == Upload.Status.COMPLETE:
+                outcomes[item.upload.pk] = row  # a parallel complete recorded the same object
+            else:
+                outcomes[item.upload.pk] = UploadConflict(
+                    f"This upload was {row.status} while it was being checked."
+                )
+        now = timezone.now()
+        for row in done:
+            row.updated_at = now
+        Upload.objects.bulk_update(
+            done, ["status", "etag", "completed_at", "failure_reason", "updated_at"]
+        )
+        for row in done:
+            transaction.on_commit(
+                functools.partial(signals.upload_completed.send_robust, sender=Upload, upload=row)
+            )
+    return outcomes
 
 
 # S3 requests of one batch complete at once (within botocore's default pool of 10).
 COMPLETE_THREADS = 8
 
 
-def _drop_incoming(key: str) -> None:
+def _delete_quietly(key: str) -> None:
     with contextlib.suppress(StorageUnavailable):
         s3.delete_object(key)
 
@@ -479,9 +530,8 @@ def _check_on_storage(upload: Upload) -> _Checked:
         return _Checked(upload, error=error)
 
 
-def _record_checked(checked: _Checked, *, incoming: list[str] | None = None) -> Upload:
-    """The database half: record what `_check_on_storage` found, then drop the incoming copy
-    (or add its key to `incoming`, for the caller to drop)."""
+def _record_checked(checked: _Checked) -> Upload:
+    """The database half: record what `_check_on_storage` found, then drop the incoming copy."""
     upload = checked.upload
     if checked.error is not None:
         raise checked.error
@@ -493,10 +543,7 @@ def _record_checked(checked: _Checked, *, incoming: list[str] | None = None) -> 
     assert checked.etag is not None
     completed = _record_complete(upload, etag=checked.etag)
     if upload.incoming_key is not None:
-        if incoming is None:
-            s3.delete_object(upload.incoming_key)
-        else:
-            incoming.append(upload.incoming_key)
+        s3.delete_object(upload.incoming_key)
     return completed
 
 
