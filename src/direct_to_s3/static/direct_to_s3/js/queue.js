@@ -1,12 +1,13 @@
 // The uploads of the page and how many run at once. Events: "add" and "remove" (detail.job).
 // Large files run MAX_PARALLEL at a time, each with parallel parts. Small files that go in
 // batches (job.batched) run many at a time, so that whole batches of them start and complete
-// together, up to SMALL_WINDOW files or SMALL_WINDOW_BYTES: few enough that their tickets are
-// used long before they expire, and well under the app's quota of unfinished uploads.
+// together, up to SMALL_WINDOW files or SMALL_WINDOW_BYTES: two batches, so that one starts and
+// sends while the other is verified; few enough that their tickets are used long before they
+// expire, and well under the app's quota of unfinished uploads.
 import { ACTIVE_STATES, RUNNING_STATES } from "./job.js";
 
 const MAX_PARALLEL = 3;
-const SMALL_WINDOW = 100;
+const SMALL_WINDOW = 200;
 const SMALL_WINDOW_BYTES = 256 * 1024 * 1024;
 
 export class Queue extends EventTarget {
