@@ -15,7 +15,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse, RawPostDataExce
 from django.middleware.csrf import get_token
 from django.urls import reverse
 
-from direct_to_s3 import selectors, serializers, services
+from direct_to_s3 import limits, selectors, serializers, services
 from direct_to_s3.conf import app_settings
 from direct_to_s3.contract import ApiRoot, Error, Presigned, UploadPage
 from direct_to_s3.errors import InvalidUpload, RateLimited, SigningRefused, UploadError
@@ -26,6 +26,8 @@ from direct_to_s3.validation import (
     PartRequest,
     S3Call,
     human_size,
+    parse_batch_ids,
+    parse_batch_start,
     parse_part_requests,
     parse_s3_request,
     parse_upload_request,
@@ -97,6 +99,20 @@ def _create(request: HttpRequest) -> HttpResponse:
         owner=selectors.request_user(request), request=upload_request
     )
     return JsonResponse(serializers.created_upload(upload, ticket), status=201)
+
+
+def _start_batch(request: HttpRequest) -> HttpResponse:
+    requests = parse_batch_start(_json_body(request), limit=limits.batch_limit())
+    results = services.upload_start_batch(owner=selectors.request_user(request), requests=requests)
+    return JsonResponse(serializers.started_batch(results))
+
+
+def _complete_batch(request: HttpRequest) -> HttpResponse:
+    upload_ids = parse_batch_ids(_json_body(request), limit=limits.batch_limit())
+    results = services.upload_complete_batch(
+        owner=selectors.request_user(request), upload_ids=upload_ids
+    )
+    return JsonResponse(serializers.completed_batch(results))
 
 
 def _list(request: HttpRequest) -> HttpResponse:
@@ -235,12 +251,17 @@ def _root(request: HttpRequest) -> HttpResponse:
         "part_plan": part_plan(
             multipart_threshold=options.multipart_threshold, max_size=options.max_size
         ),
+        "batch_start": reverse("direct_to_s3:api-batch-start"),
+        "batch_complete": reverse("direct_to_s3:api-batch-complete"),
+        "batch_limit": limits.batch_limit(),
     }
     return JsonResponse(body)
 
 
 root = api_view({"GET": _root})
 uploads = api_view({"GET": _list, "POST": _create})
+batch_start = api_view({"POST": _start_batch})
+batch_complete = api_view({"POST": _complete_batch})
 upload_detail = api_view({"GET": _detail, "DELETE": _delete})
 upload_complete = api_view({"POST": _complete})
 upload_cancel = api_view({"POST": _cancel})

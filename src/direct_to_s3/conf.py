@@ -45,14 +45,16 @@ class AppSettings:
     # Seconds a signed link to a private file stays valid.
     signed_url_expires: int = 300
     # Per user: a token bucket of BURST requests at once refilled at RATE_PER_MINUTE (0 = off).
+    # CREATE counts files (a batch takes one token per file): a folder of a few thousand goes
+    # up at once.
     create_rate_per_minute: int = 300
-    create_burst: int = 1000
+    create_burst: int = 5000
     sign_rate_per_minute: int = 3000
     sign_burst: int = 600
     # Per user: bytes stored, bytes in unfinished uploads, number of unfinished uploads.
     quota_bytes: int = 100 * GiB
     quota_pending_bytes: int = 50 * GiB
-    quota_pending_count: int = 200
+    quota_pending_count: int = 1000
     # Seconds a form reference (`references.reference_for`) stays valid: time to finish the form.
     form_reference_max_age: int = 24 * 3600
     # Whether a DirectFileField without its own `delete_replaced` deletes the object it held

@@ -108,6 +108,9 @@ class PartPlan(TypedDict):
 class ApiRoot(TypedDict):
     uploads: str
     part_plan: PartPlan
+    batch_start: str  # POST {"uploads": [...]}: many files' tickets at once
+    batch_complete: str  # POST {"ids": [...]}: complete many uploads at once
+    batch_limit: int  # the most items one batch request takes
 
 
 class S3Request(TypedDict):
@@ -137,3 +140,25 @@ class Presigned(TypedDict):
 class Error(TypedDict):
     error: str
     field: str | None
+
+
+class StartedItem(TypedDict):
+    """One file of a batch start: what POST /api/uploads would have answered for it alone."""
+
+    status: int  # 201, or the error's HTTP status
+    body: CreatedUpload | Error
+
+
+class StartedBatch(TypedDict):
+    results: list[StartedItem]  # in the order of the request's `uploads`
+
+
+class CompletedItem(TypedDict):
+    """One id of a batch complete: what POST links.complete would have answered for it."""
+
+    status: int  # 200, or the error's HTTP status
+    body: UploadBody | Error
+
+
+class CompletedBatch(TypedDict):
+    results: list[CompletedItem]  # in the order of the request's `ids`

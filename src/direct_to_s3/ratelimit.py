@@ -2,7 +2,9 @@
 
 Written as GCRA (the generic cell rate algorithm): one number per key, the "theoretical arrival
 time" (TAT) at which the bucket would be full again. A request may go when the TAT is less than
-`burst` emission intervals ahead of now, and pushes it one interval further.
+`burst` emission intervals ahead of now, and pushes it one interval further. A request for
+`tokens` at once (a batch of files) goes when all of them are free, and pushes it as many
+intervals: one round trip to the cache per batch, not per file.
 
 Several workers share the cache, and Django's cache API has no compare-and-set, so a worker
 claims the TAT it read with `cache.add` (atomic on Redis, memcached, the database cache and,
@@ -50,17 +52,22 @@ def acquire(
     key: str,
     rate: Rate,
     *,
+    tokens: int = 1,
     clock: Callable[[], float] = time.time,
     pause: Callable[[float], None] = time.sleep,
 ) -> float:
-    """Take a token from the bucket at `key`: 0 when taken, else the seconds until one is free."""
+    """Take `tokens` from the bucket at `key`: 0 when taken, else the seconds until that many
+    are free. More tokens than the burst are never free at once: callers keep batches within
+    it (`limits.batch_limit`)."""
+    tokens = max(1, tokens)
     for attempt in range(1, ATTEMPTS + 1):
         now = clock()
         tat = cache.get(key)
         start = now if tat is None else max(tat, now)
-        if start - now > rate.tolerance + SLACK:
-            return start - now - rate.tolerance
-        new_tat = start + rate.interval
+        ahead = start - now + (tokens - 1) * rate.interval
+        if ahead > rate.tolerance + SLACK:
+            return ahead - rate.tolerance
+        new_tat = start + tokens * rate.interval
         # TATs only grow, so a claim names one state of the bucket; an empty bucket is named
         # by the second it was found empty in.
         version = f"empty:{int(now)}" if tat is None else repr(tat)

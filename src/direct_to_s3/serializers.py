@@ -12,16 +12,20 @@ from xml.etree import ElementTree
 from django.urls import reverse
 
 from direct_to_s3.contract import (
+    CompletedBatch,
     CreatedUpload,
+    Error,
     Presigned,
     SignedPart,
     SignedParts,
+    StartedBatch,
     StoredPartBody,
     StoredParts,
     Ticket,
     UploadBody,
     UploadLinks,
 )
+from direct_to_s3.errors import UploadError
 from direct_to_s3.models import Upload
 from direct_to_s3.references import reference_for
 from direct_to_s3.s3 import StoredPart
@@ -143,3 +147,29 @@ def completed_multipart_xml(upload: Upload) -> bytes:
         "CompleteMultipartUploadResult",
         {"Location": upload_link(upload), "Key": upload.key, "ETag": upload.etag.strip('"')},
     )
+
+
+def error_body(error: UploadError) -> Error:
+    return {"error": error.message, "field": error.field}
+
+
+def started_batch(results: list[tuple[Upload, Ticket] | UploadError]) -> StartedBatch:
+    return {
+        "results": [
+            {"status": item.status, "body": error_body(item)}
+            if isinstance(item, UploadError)
+            else {"status": 201, "body": created_upload(*item)}
+            for item in results
+        ]
+    }
+
+
+def completed_batch(results: list[Upload | UploadError]) -> CompletedBatch:
+    return {
+        "results": [
+            {"status": item.status, "body": error_body(item)}
+            if isinstance(item, UploadError)
+            else {"status": 200, "body": upload_as_dict(item)}
+            for item in results
+        ]
+    }

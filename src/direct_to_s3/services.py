@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import copy
+import functools
+import threading
 import uuid
+from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -16,7 +21,14 @@ from direct_to_s3 import limits, s3, signals, visibility
 from direct_to_s3.checks import MAX_TICKET_SECONDS
 from direct_to_s3.conf import app_settings
 from direct_to_s3.contract import MultipartTicket, PostTicket, SignedPart, Ticket
-from direct_to_s3.errors import InvalidUpload, SigningRefused, UploadConflict, UploadNotFound
+from direct_to_s3.errors import (
+    InvalidUpload,
+    SigningRefused,
+    StorageUnavailable,
+    UploadConflict,
+    UploadError,
+    UploadNotFound,
+)
 from direct_to_s3.keys import (
     INCOMING_PREFIX,
     incoming_key,
@@ -45,6 +57,60 @@ def upload_start(*, owner: AbstractBaseUser, request: UploadRequest) -> tuple[Up
         scope="create", user_id=owner.pk, per_minute=app_settings().create_rate_per_minute
     )
     s3.ensure_reachable()
+    upload = _new_upload(owner, request)
+    _reserve(upload)
+    return upload, _ticket(upload)
+
+
+def upload_start_batch(
+    *, owner: AbstractBaseUser, requests: Sequence[UploadRequest | UploadError]
+) -> list[tuple[Upload, Ticket] | UploadError]:
+    """`upload_start` for many files at once, each checked as if it came alone.
+
+    One rate-limit token per item (all or none: RateLimited for the whole batch), one quota
+    query and one insert under the owner's lock. Items already refused (`UploadError`) and
+    files over a quota come back as errors in their place; the others get their tickets.
+    """
+    limits.check_rate(
+        scope="create",
+        user_id=owner.pk,
+        per_minute=app_settings().create_rate_per_minute,
+        tokens=len(requests),
+    )
+    s3.ensure_reachable()
+    results: list[tuple[Upload, Ticket] | UploadError | Upload] = [
+        item if isinstance(item, UploadError) else _new_upload(owner, item) for item in requests
+    ]
+    fresh = [item for item in results if isinstance(item, Upload)]
+    for upload in fresh:
+        upload.full_clean(exclude=["owner"], validate_unique=False, validate_constraints=False)
+    using = router.db_for_write(Upload)
+    with transaction.atomic(using=using):
+        _lock_owner(owner.pk, using=using)
+        refusals = limits.quota_refusals(user_id=owner.pk, sizes=[upload.size for upload in fresh])
+        refused = {upload.pk: refusal for upload, refusal in zip(fresh, refusals, strict=True)}
+        Upload.objects.using(using).bulk_create(
+            [upload for upload in fresh if refused[upload.pk] is None]
+        )
+    started: list[tuple[Upload, Ticket] | UploadError] = []
+    for item in results:
+        if not isinstance(item, Upload):
+            started.append(item)
+        elif (refusal := refused[item.pk]) is not None:
+            started.append(refusal)
+        else:
+            started.append(_started(item))
+    return started
+
+
+def _started(upload: Upload) -> tuple[Upload, Ticket] | UploadError:
+    try:
+        return upload, _ticket(upload)
+    except UploadError as error:
+        return error
+
+
+def _new_upload(owner: AbstractBaseUser, request: UploadRequest) -> Upload:
     upload_id = uuid.uuid4()
     upload = Upload(
         id=upload_id,
@@ -65,12 +131,16 @@ def upload_start(*, owner: AbstractBaseUser, request: UploadRequest) -> tuple[Up
         upload.part_size = part_size_for(upload.size)
         upload.part_count = part_count_for(upload.size, upload.part_size)
         upload.expires_at = timezone.now() + timedelta(seconds=app_settings().pending_max_age)
-        _reserve(upload)
-        return upload, _start_multipart(upload)
-    expires_in = ticket_seconds()
-    upload.expires_at = timezone.now() + timedelta(seconds=expires_in)
-    _reserve(upload)
-    return upload, _post_ticket(upload, expires_in=expires_in)
+    else:
+        upload.expires_at = timezone.now() + timedelta(seconds=ticket_seconds())
+    return upload
+
+
+def _ticket(upload: Upload) -> Ticket:
+    """How to send the bytes of a recorded upload (creating its multipart upload on S3)."""
+    if upload.is_multipart:
+        return _start_multipart(upload)
+    return _post_ticket(upload, expires_in=ticket_seconds())
 
 
 def _post_ticket(upload: Upload, *, expires_in: int) -> PostTicket:
@@ -284,40 +354,194 @@ def upload_complete(*, upload: Upload) -> Upload:
     S3 is called outside database transactions; the row is re-read under a lock only to
     record the outcome, so a cancel or delete that raced with these checks still wins.
     """
-    upload = _reload(upload)
+    return _complete_current(_reload(upload))
+
+
+def upload_complete_batch(
+    *, owner: AbstractBaseUser, upload_ids: Sequence[str]
+) -> list[Upload | UploadError]:
+    """`upload_complete` for many of the owner's uploads, each checked on S3 as if alone.
+
+    One query finds them all; an id naming no upload of this owner is UploadNotFound in its
+    place, a repeated id gets the same outcome. The S3 checks of different uploads run
+    COMPLETE_THREADS at a time (they are round trips, not work); the database records each
+    outcome afterwards, from this thread, as `upload_complete` does.
+    """
+    ids = {raw: _as_uuid(raw) for raw in upload_ids}
+    found: dict[uuid.UUID | None, Upload] = {
+        upload.pk: upload
+        for upload in Upload.objects.filter(
+            owner_id=owner.pk, id__in=[value for value in ids.values() if value is not None]
+        )
+    }
+    outcomes: dict[uuid.UUID | None, Upload | UploadError] = {None: UploadNotFound()}
+    to_check: list[Upload] = []
+    for value in dict.fromkeys(ids.values()):
+        upload = found.get(value)
+        if upload is None:
+            outcomes[value] = UploadNotFound()
+        elif upload.status == Upload.Status.COMPLETE:
+            outcomes[value] = upload
+        elif upload.status != Upload.Status.PENDING:
+            outcomes[value] = _not_pending(upload)
+        else:
+            to_check.append(upload)
+    outage = threading.Event()
+
+    def check(upload: Upload) -> _Checked:
+        if outage.is_set():  # storage is down: do not wait on it once per file
+            return _Checked(upload, error=StorageUnavailable())
+        checked = _check_on_storage(upload)
+        if isinstance(checked.error, StorageUnavailable):
+            outage.set()
+        return checked
+
+    with ThreadPoolExecutor(COMPLETE_THREADS) as pool:
+        checked = list(pool.map(check, to_check))
+        passed = [item for item in checked if item.etag is not None]
+        for item in checked:
+            if item.etag is None:
+                try:
+                    outcomes[item.upload.pk] = _record_checked(item)
+                except UploadError as error:
+                    outcomes[item.upload.pk] = error
+        recorded = _record_complete_batch(passed)
+        for pk, outcome in recorded.items():
+            outcomes[pk] = outcome
+        kept = [i.upload for i in passed if isinstance(recorded[i.upload.pk], Upload)]
+        undone = [i.upload for i in passed if not isinstance(recorded[i.upload.pk], Upload)]
+        # As `_record_complete` does: the served copy of an upload cancelled or deleted
+        # meanwhile goes, the incoming copy of a complete one too. What an outage leaves
+        # behind, `sweep_uploads` (incoming) and its --reconcile (served) remove.
+        list(pool.map(_delete_quietly, [upload.key for upload in undone]))
+        list(pool.map(_delete_quietly, [u.incoming_key for u in kept if u.incoming_key]))
+    return [outcomes[ids[raw]] for raw in upload_ids]
+
+
+def _record_complete_batch(passed: list[_Checked]) -> dict[uuid.UUID, Upload | UploadError]:
+    """`_record_complete` for many uploads checked on S3, in one transaction. An upload that
+    stopped being pending meanwhile (cancelled, deleted) is an error: the caller removes its
+    served copy, as `_record_complete` does."""
+    outcomes: dict[uuid.UUID, Upload | UploadError] = {}
+    with transaction.atomic():
+        current = {
+            upload.pk: upload
+            for upload in Upload.objects.select_for_update().filter(
+                pk__in=[item.upload.pk for item in passed]
+            )
+        }
+        done: list[Upload] = []
+        for item in passed:
+            row = current.get(item.upload.pk)
+            if row is None:
+                outcomes[item.upload.pk] = UploadNotFound()
+            elif row.status == Upload.Status.PENDING:
+                assert item.etag is not None
+                row.mark_complete(etag=item.etag)
+                done.append(row)
+                outcomes[item.upload.pk] = row
+            elif row.status == Upload.Status.COMPLETE:
+                outcomes[item.upload.pk] = row  # a parallel complete recorded the same object
+            else:
+                outcomes[item.upload.pk] = UploadConflict(
+                    f"This upload was {row.status} while it was being checked."
+                )
+        now = timezone.now()
+        for row in done:
+            row.updated_at = now
+        Upload.objects.bulk_update(
+            done, ["status", "etag", "completed_at", "failure_reason", "updated_at"]
+        )
+        for row in done:
+            transaction.on_commit(
+                functools.partial(signals.upload_completed.send_robust, sender=Upload, upload=row)
+            )
+    return outcomes
+
+
+# S3 requests of one batch complete at once (within botocore's default pool of 10).
+COMPLETE_THREADS = 8
+
+
+def _delete_quietly(key: str) -> None:
+    with contextlib.suppress(StorageUnavailable):
+        s3.delete_object(key)
+
+
+def _as_uuid(value: str) -> uuid.UUID | None:
+    try:
+        return uuid.UUID(str(value))
+    except ValueError:
+        return None
+
+
+def _complete_current(upload: Upload) -> Upload:
+    """`upload_complete` of a row just read from the database."""
     if upload.status == Upload.Status.COMPLETE:
         return upload
     _require_pending(upload)
-    if upload.is_multipart:
-        _assemble_parts(upload)
-    checked_key = upload.incoming_key or upload.key
-    stored = s3.head_object(checked_key)
-    if stored is None:
-        return _not_there(upload)
+    return _record_checked(_check_on_storage(upload))
+
+
+@dataclass
+class _Checked:
+    """What S3 holds for a pending upload, found by `_check_on_storage`."""
+
+    upload: Upload
+    etag: str | None = None  # checked (and promoted to the served key): to record complete
+    problem: str | None = None  # differs from the declared file, and was deleted
+    missing: bool = False
+    error: UploadError | None = None
+
+
+def _check_on_storage(upload: Upload) -> _Checked:
+    """The S3 half of a complete: check the object and promote it, or delete it. No database."""
     try:
-        problem = (
-            _mismatch(upload, stored)
-            or _unexpected_headers(upload, stored)
-            or _wrong_contents(upload, key=checked_key, etag=stored.etag)
-        )
-        etag = stored.etag
-        if problem is None and upload.incoming_key is not None:
-            etag = s3.promote(
-                source=upload.incoming_key,
-                destination=upload.key,
-                etag=stored.etag,
-                content_type=upload.content_type,
-                headers=stored_headers(upload),
+        if upload.is_multipart:
+            _assemble_parts(upload)
+        checked_key = upload.incoming_key or upload.key
+        stored = s3.head_object(checked_key)
+        if stored is None:
+            return _Checked(upload, missing=True)
+        try:
+            problem = (
+                _mismatch(upload, stored)
+                or _unexpected_headers(upload, stored)
+                or _wrong_contents(upload, key=checked_key, etag=stored.etag)
             )
-    except s3.ObjectGone:
+            etag = stored.etag
+            if problem is None and upload.incoming_key is not None:
+                etag = s3.promote(
+                    source=upload.incoming_key,
+                    destination=upload.key,
+                    etag=stored.etag,
+                    content_type=upload.content_type,
+                    headers=stored_headers(upload),
+                )
+        except s3.ObjectGone:
+            return _Checked(upload, missing=True)
+        except s3.ObjectChanged:
+            problem = "The file changed in storage while it was being checked. It was removed."
+        if problem is not None:
+            s3.delete_object(checked_key)
+            return _Checked(upload, problem=problem)
+        return _Checked(upload, etag=etag)
+    except UploadError as error:
+        return _Checked(upload, error=error)
+
+
+def _record_checked(checked: _Checked) -> Upload:
+    """The database half: record what `_check_on_storage` found, then drop the incoming copy."""
+    upload = checked.upload
+    if checked.error is not None:
+        raise checked.error
+    if checked.missing:
         return _not_there(upload)
-    except s3.ObjectChanged:
-        problem = "The file changed in storage while it was being checked. It was removed."
-    if problem is not None:
-        s3.delete_object(checked_key)
-        _record_failure(upload, reason=problem)
-        raise UploadConflict(problem)
-    completed = _record_complete(upload, etag=etag)
+    if checked.problem is not None:
+        _record_failure(upload, reason=checked.problem)
+        raise UploadConflict(checked.problem)
+    assert checked.etag is not None
+    completed = _record_complete(upload, etag=checked.etag)
     if upload.incoming_key is not None:
         s3.delete_object(upload.incoming_key)
     return completed
@@ -342,9 +566,13 @@ def _reload(upload: Upload) -> Upload:
 
 def _require_pending(upload: Upload) -> None:
     if upload.status != Upload.Status.PENDING:
-        raise UploadConflict(
-            f"This upload is {upload.status} and cannot be completed; start a new one."
-        )
+        raise _not_pending(upload)
+
+
+def _not_pending(upload: Upload) -> UploadConflict:
+    return UploadConflict(
+        f"This upload is {upload.status} and cannot be completed; start a new one."
+    )
 
 
 def _record_complete(upload: Upload, *, etag: str) -> Upload:

@@ -115,6 +115,39 @@ def parse_upload_request(data: Any) -> UploadRequest:
     )
 
 
+def parse_batch_start(data: Any, *, limit: int) -> list[UploadRequest | InvalidUpload]:
+    """`{"uploads": [...]}`: each item what POST /api/uploads takes, checked on its own; an
+    item refused is its error in its place."""
+    requests: list[UploadRequest | InvalidUpload] = []
+    for item in _batch(data, "uploads", limit=limit):
+        try:
+            requests.append(parse_upload_request(item))
+        except InvalidUpload as error:
+            requests.append(error)
+    return requests
+
+
+def parse_batch_ids(data: Any, *, limit: int) -> list[str]:
+    """`{"ids": [...]}`: the ids of uploads, as strings."""
+    ids = _batch(data, "ids", limit=limit)
+    if not all(isinstance(value, str) for value in ids):
+        raise InvalidUpload("ids must be a list of upload ids (strings).", field="ids")
+    return ids
+
+
+def _batch(data: Any, name: str, *, limit: int) -> list[Any]:
+    items = data.get(name) if isinstance(data, dict) else None
+    if not isinstance(items, list):
+        raise InvalidUpload(f'Send {{"{name}": [...]}}, a JSON object with a list.', field=name)
+    if len(items) > limit:
+        raise InvalidUpload(
+            f"A batch takes at most {limit} files; this one has {len(items)}. "
+            "Send them in several batches.",
+            field=name,
+        )
+    return items
+
+
 MAX_PARTS_PER_REQUEST = 100
 
 

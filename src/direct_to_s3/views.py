@@ -8,7 +8,7 @@ from django.shortcuts import render
 from django.utils.html import format_html
 from django.views.decorators.http import require_GET, require_POST
 
-from direct_to_s3 import selectors, services
+from direct_to_s3 import limits, selectors, services
 from direct_to_s3.conf import app_settings
 from direct_to_s3.content_types import describe
 from direct_to_s3.errors import InvalidUpload, UploadError, UploadNotFound
@@ -28,6 +28,7 @@ def index(request: HttpRequest) -> HttpResponse:
     context = {
         "max_size": options.max_size,
         "multipart_threshold": options.multipart_threshold,
+        "batch_limit": limits.batch_limit(),
         "max_size_text": human_size(options.max_size),
         "public_types": options.allowed_content_types,
         "public_types_text": describe(options.allowed_content_types),

@@ -19,6 +19,7 @@ from django.forms.widgets import FILE_INPUT_CONTRADICTION, CheckboxInput
 from django.urls import reverse
 from django.utils.datastructures import MultiValueDict
 
+from direct_to_s3 import limits
 from direct_to_s3.conf import app_settings
 from direct_to_s3.content_types import describe
 from direct_to_s3.models import Upload
@@ -70,6 +71,9 @@ class DirectFileWidget(forms.Widget):
         widget["multiple"] = self.multiple
         widget["create_url"] = reverse("direct_to_s3:api-uploads")
         widget["list_url"] = reverse("direct_to_s3:api-uploads")
+        widget["batch_start_url"] = reverse("direct_to_s3:api-batch-start")
+        widget["batch_complete_url"] = reverse("direct_to_s3:api-batch-complete")
+        widget["batch_limit"] = limits.batch_limit()
         widget["multipart_threshold"] = options.multipart_threshold
         widget["accept"] = "" if "*/*" in types else ",".join(types)
         who = "anyone with the link" if visibility == "public" else "only you"

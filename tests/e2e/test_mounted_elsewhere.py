@@ -52,9 +52,9 @@ def test_uploads_under_a_prefix_use_only_the_urls_the_app_gave(
     ]
     assert to_the_app, "the page made no API requests"
     assert all(path.startswith(PREFIX) for path in to_the_app), to_the_app
-    for upload in Upload.objects.all():
-        assert upload.status == Upload.Status.COMPLETE
-        assert f"{PREFIX}api/uploads/{upload.id}/complete" in to_the_app
+    assert {upload.status for upload in Upload.objects.all()} == {Upload.Status.COMPLETE}
+    assert f"{PREFIX}api/uploads/batch/complete" in to_the_app  # the small file's
     big_upload = Upload.objects.get(original_name="big.zip")
+    assert f"{PREFIX}api/uploads/{big_upload.id}/complete" in to_the_app
     assert f"{PREFIX}api/uploads/{big_upload.id}/parts" in to_the_app
     assert Upload.objects.count() == 2

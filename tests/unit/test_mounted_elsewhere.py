@@ -46,8 +46,14 @@ def test_an_uploads_links_are_under_the_prefix(api: Client, moto_s3: Any) -> Non
     }
 
 
-def test_the_api_root_names_the_uploads_collection(api: Client) -> None:
-    assert api.get("/uploads-app/api/").json()["uploads"] == API
+def test_the_api_root_names_the_uploads_collection_and_the_batch_endpoints(api: Client) -> None:
+    root = api.get("/uploads-app/api/").json()
+
+    assert (root["uploads"], root["batch_start"], root["batch_complete"]) == (
+        API,
+        f"{API}/batch",
+        f"{API}/batch/complete",
+    )
 
 
 def test_the_page_gets_the_api_urls_under_the_prefix(api: Client) -> None:

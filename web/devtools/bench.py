@@ -45,7 +45,7 @@ from typing import Any
 import psutil
 from boto3.s3.transfer import TransferConfig
 
-from devtools import benchbrowser, benchnet, netlink
+from devtools import benchbrowser, benchfolders, benchnet, netlink
 from devtools.benchreport import (
     NETWORKS,
     PATHS,
@@ -80,6 +80,8 @@ NETWORK_SIZES = {
     NETWORKS[1]: (32 * MiB, 128 * MiB),
 }
 QUICK_NETWORK_SIZES = (8 * MiB, 72 * MiB)
+# Many small files (count, size): a folder of photos, a folder of small documents.
+DEFAULT_FOLDERS = [(200, 200 * KiB), (2000, 20 * KiB)]
 NETWORK_ROUNDS = 3  # at most: a 128 MiB upload at 20 Mbit/s takes almost a minute
 NETWORK_PATHS = ("raw", "direct", "browser")
 THRESHOLD = 64 * MiB  # the app's default UPLOAD_MULTIPART_THRESHOLD
@@ -484,6 +486,7 @@ def run(
     network_paths: tuple[str, ...] = NETWORK_PATHS,
     network_repeat: int | None = None,
     loopback: bool = True,
+    folders: list[tuple[int, int]] | None = None,
     out_dir: Path = OUT_DIR,
     log: Log = print,
 ) -> tuple[Report, str]:
@@ -491,7 +494,8 @@ def run(
 
     No browser_sizes: no browser rows on loopback. No network_sizes: no emulated networks (nor
     where namespaces cannot be made: the report says why). `loopback=False` measures only the
-    emulated networks (no loopback uploads, browser rows or requests/s).
+    emulated networks (no loopback uploads, browser rows or requests/s). No folders ((count,
+    size) pairs): no many-small-files rows.
     """
     sizes = sorted(sizes) if loopback else []
     browser_sizes = sorted(browser_sizes or []) if loopback else []
@@ -508,7 +512,7 @@ def run(
         Stack(workers=workers, env=env, log=log) as stack,
     ):
         presigners = [f"bench-presign-{n}" for n in range(clients)]
-        users = ["bench", "bench-warm", "bench-browser", "bench-net", *presigners]
+        users = ["bench", "bench-warm", "bench-browser", "bench-net", "bench-folders", *presigners]
         stack.create_users(users, PASSWORD)
         report = Report(
             date=datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC"),
@@ -525,6 +529,7 @@ def run(
                 "network_sizes": {n.name: s for n, s in network_sizes.items()},
                 "network_paths": list(network_paths),
                 "network_repeat": network_repeat,
+                "folders": folders or [],
             },
         )
         log("Writing the test files…")
@@ -556,6 +561,23 @@ def run(
                 network_paths,
                 log,
             )
+        if folders:
+            log(
+                f"Many small files: {', '.join(f'{c} x {label(z)}' for c, z in folders)} x "
+                f"{', '.join(benchfolders.PATHS)}, {repeat} rounds"
+            )
+            report.folders = benchfolders.measure(
+                stack=stack,
+                folders={
+                    (count, size): benchfolders.make_folder(Path(folder), count, size, make_file)
+                    for count, size in folders
+                },
+                repeat=repeat,
+                measuring=load.measure,
+                username="bench-folders",
+                password=PASSWORD,
+                log=log,
+            )
         if loopback:
             log(f"Requests/s: {clients} clients, {seconds:g} s per run, {repeat} rounds")
             measure_rates(stack, report, load, log)
@@ -566,7 +588,8 @@ def run(
     (out_dir / "results.md").write_text(table)
     results = {**asdict(report), "targets": [asdict(t) for t in targets(report)]}
     (out_dir / "results.json").write_text(json.dumps(results, indent=2))
-    chart(report, out_dir / "results.png")
+    if report.uploads and report.rates:
+        chart(report, out_dir / "results.png")
     return report, table
 
 
@@ -582,6 +605,16 @@ def parse_size(text: str) -> int:
         raise argparse.ArgumentTypeError(f"not a size: {text!r} (e.g. 512KiB, 64MiB, 1GiB)")
     factor = {"b": 1, "kib": KiB, "mib": MiB, "gib": GiB}[(match.group(2) or "b").lower()]
     return int(match.group(1)) * factor
+
+
+def parse_folders(text: str) -> list[tuple[int, int]]:
+    if text == "none":
+        return []
+    folders = []
+    for spec in text.split(","):
+        count, _, size = spec.partition("x")
+        folders.append((int(count), parse_size(size)))
+    return folders
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
@@ -630,6 +663,17 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         "--no-browser", action="store_true", help="no browser rows (no Chromium needed)"
     )
     parser.add_argument(
+        "--folders",
+        type=parse_folders,
+        help="many small files: COUNTxSIZE folders, e.g. 200x200KiB,2000x20KiB (the default); "
+        "none: no such rows",
+    )
+    parser.add_argument(
+        "--only-folders",
+        action="store_true",
+        help="only the many-small-files rows (no single-file, browser or requests/s rows)",
+    )
+    parser.add_argument(
         "--out", type=Path, default=OUT_DIR, help="results folder (default .artifacts/bench)"
     )
     return parser.parse_args(argv)
@@ -661,6 +705,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     with stop_on_sigterm():
         try:
+            only = args.only_folders
             _, table = run(
                 sizes=sorted(args.sizes or (QUICK_SIZES if args.quick else DEFAULT_SIZES)),
                 repeat=args.repeat or (1 if args.quick else 5),
@@ -671,9 +716,14 @@ def main(argv: list[str] | None = None) -> int:
                 if args.no_browser
                 else args.browser_sizes
                 or list(QUICK_BROWSER_SIZES if args.quick else BROWSER_SIZES),
-                network_sizes={} if args.no_networks else network_sizes(args),
+                network_sizes={} if args.no_networks or only else network_sizes(args),
                 network_paths=NETWORK_PATHS[:2] if args.no_browser else NETWORK_PATHS,
-                loopback=not args.networks_only,
+                loopback=not (args.networks_only or only),
+                folders=[]
+                if args.networks_only
+                else DEFAULT_FOLDERS
+                if args.folders is None
+                else args.folders,
                 out_dir=args.out,
             )
         except KeyboardInterrupt:

@@ -70,6 +70,24 @@ class BrowserRun:
     key: str = ""
 
 
+@dataclass
+class FolderRun:
+    """A folder of `count` files of `size` bytes: raw boto3 ("raw"), the CLI or the page."""
+
+    round: int
+    path: str
+    count: int
+    size: int
+    seconds: float
+
+    @property
+    def files_per_second(self) -> float:
+        return self.count / self.seconds
+
+
+FOLDER_TARGET = 0.5  # page and CLI files/s ÷ raw's
+
+
 @dataclass(frozen=True)
 class Network:
     """An emulated link (`devtools.netlink`). Mbit/s are 10**6 bits per second."""
@@ -111,6 +129,7 @@ class Report:
     browser: list[BrowserRun] = field(default_factory=list)
     networks: list[Network] = field(default_factory=list)  # the emulated ones measured
     networks_skipped: str = ""  # why the emulated networks were not measured
+    folders: list[FolderRun] = field(default_factory=list)
     other_load: float = 0.0  # share of the machine's CPU used by others while measuring
 
     @property
@@ -134,6 +153,22 @@ class Report:
         seconds = {(r.round, r.path): r.seconds for r in self.uploads if r.size == size}
         rounds = sorted({r for r, p in seconds if p == path})
         return statistics.median(seconds[r, other] / seconds[r, path] for r in rounds)
+
+    # --- Many small files ----------------------------------------------------------------------
+
+    def folder_kinds(self) -> list[tuple[int, int]]:
+        return sorted({(run.count, run.size) for run in self.folders})
+
+    def folder_rate(self, path: str, kind: tuple[int, int]) -> float:
+        """Files per second, from the median time."""
+        runs = [r for r in self.folders if r.path == path and (r.count, r.size) == kind]
+        return kind[0] / statistics.median(run.seconds for run in runs)
+
+    def folder_ratio(self, path: str, kind: tuple[int, int]) -> float:
+        """`path`'s files/s ÷ raw's: the median of each round's ratio."""
+        seconds = {(r.round, r.path): r.seconds for r in self.folders if (r.count, r.size) == kind}
+        rounds = sorted({r for r, p in seconds if p == path})
+        return statistics.median(seconds[r, "raw"] / seconds[r, path] for r in rounds)
 
     # --- The browser comparison -----------------------------------------------------------------
 
@@ -203,7 +238,19 @@ def targets(report: Report) -> list[Target]:
     found += network_targets(report)
     if report.rates:
         found += rate_targets(report)
-    return found
+    return found + folder_targets(report)
+
+
+def folder_targets(report: Report) -> list[Target]:
+    return [
+        Target(
+            f"{path} files/s ≥ {FOLDER_TARGET:.1f} x raw S3's, {count} x {label(size)}",
+            f"{report.folder_ratio(path, (count, size)):.2f}",
+            report.folder_ratio(path, (count, size)) >= FOLDER_TARGET,
+        )
+        for count, size in report.folder_kinds()
+        for path in ("page", "cli")
+    ]
 
 
 def upload_targets(report: Report) -> list[Target]:
@@ -335,6 +382,7 @@ def markdown(report: Report) -> str:
         lines += upload_markdown(report)
     lines += browser_markdown(report)
     lines += network_markdown(report)
+    lines += folders_markdown(report)
     if report.rates:
         lines += rate_markdown(report)
     lines += ["", "| Target | Measured | Result |", "|---|--:|---|"]
@@ -403,6 +451,28 @@ def rate_markdown(report: Report) -> list[str]:
     lines.append(
         f"- the app's own share of a presign (its CPU minus the baseline's): {ours:.2f} ms"
     )
+    return lines
+
+
+def folders_markdown(report: Report) -> list[str]:
+    if not report.folders:
+        return []
+    lines = [
+        "",
+        "Many small files: a folder picked at once on the upload page (Chromium), sent by the CLI "
+        "(`upload_many`) and by raw boto3 (`put_object`, 6 threads) to the same bucket:",
+        "",
+        "| Folder | Path | Time (s) | Files/s | ÷ raw |",
+        "|---|---|--:|--:|--:|",
+    ]
+    for kind in report.folder_kinds():
+        count, size = kind
+        for path in ("raw", "cli", "page"):
+            rate = report.folder_rate(path, kind)
+            lines.append(
+                f"| {count} x {label(size)} | {path} | {count / rate:.2f} | {rate:.1f} "
+                f"| {report.folder_ratio(path, kind):.2f} |"
+            )
     return lines
 
 

@@ -8,7 +8,7 @@ import os
 import sys
 import time
 
-from upload_client.client import Progress, UploadClient, UploadFailed
+from upload_client.client import PARALLEL_POSTS, Progress, UploadClient, UploadFailed
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
@@ -41,6 +41,12 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         "--parallel", type=int, default=4, help="parts sent at once for large files (default 4)"
     )
     parser.add_argument(
+        "--posts",
+        type=int,
+        default=PARALLEL_POSTS,
+        help=f"small files sent at once (default {PARALLEL_POSTS})",
+    )
+    parser.add_argument(
         "--no-resume", action="store_true", help="start over even if an unfinished upload exists"
     )
     parser.add_argument("--quiet", action="store_true", help="no progress, only results")
@@ -64,18 +70,35 @@ def progress_printer(name: str, quiet: bool) -> Progress:
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     password = os.environ.get("UPLOAD_PASSWORD") or getpass.getpass(f"Password for {args.user}: ")
-    client = UploadClient(args.url, api_path=args.api_path, parallel=args.parallel)
+    client = UploadClient(
+        args.url, api_path=args.api_path, parallel=args.parallel, posts=args.posts
+    )
     try:
         client.login(args.user, password)
     except UploadFailed as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
+    visibility = "public" if args.public else "private"
+    try:
+        threshold = int(client.root()["part_plan"]["multipart_threshold"])
+    except UploadFailed as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    # Small files go up in batches, several at once; large ones one by one, with progress.
+    small = [path for path in args.files if _size(path) <= threshold]
+    large = [path for path in args.files if path not in small]
     failures = 0
-    for path in args.files:
+    for path, outcome in zip(small, client.upload_many(small, visibility=visibility), strict=True):
+        if isinstance(outcome, UploadFailed):
+            failures += 1
+            print(f"{path}: failed: {outcome}", file=sys.stderr)
+        else:
+            print(f"{path}\t{outcome['status']}\t{client.absolute(outcome['links']['file'])}")
+    for path in large:
         try:
             upload = client.upload(
                 path,
-                visibility="public" if args.public else "private",
+                visibility=visibility,
                 resume=not args.no_resume,
                 progress=progress_printer(os.path.basename(path), args.quiet),
                 on_resume=lambda stored, total, path=path: print(
@@ -91,6 +114,14 @@ def main(argv: list[str] | None = None) -> int:
             print(file=sys.stderr)
         print(f"{path}\t{upload['status']}\t{client.absolute(upload['links']['file'])}")
     return 1 if failures else 0
+
+
+def _size(path: str) -> float:
+    """A file's size; a file that cannot be read counts as large (its error is told there)."""
+    try:
+        return os.path.getsize(path)
+    except OSError:
+        return float("inf")
 
 
 if __name__ == "__main__":

@@ -2,8 +2,10 @@
 
 Small files go up as one presigned POST; large ones as parallel multipart parts, each with a
 Content-MD5 that S3 verifies, retried with backoff, re-signed when a URL expires, and resumed
-when the same file (name, size, modification time) was left half-sent. A request the app answers
-429 (rate limit) is sent again after its Retry-After, with a warning on the "upload_client" log.
+when the same file (name, size, modification time) was left half-sent. Many small files
+(`upload_many`) are started and completed in batches, their POSTs sent `posts` at a time. A
+request the app answers 429 (rate limit) is sent again after its Retry-After, with a warning on
+the "upload_client" log.
 """
 
 from __future__ import annotations
@@ -29,6 +31,11 @@ from urllib.parse import urljoin
 import requests
 
 SIGN_BATCH = 100
+# Small files' POSTs to S3 at once (see the README's benchmark: more gained nothing here).
+PARALLEL_POSTS = 6
+# Batches under way at once: one being sent while the next is started. Keeps the files started
+# but not yet complete (the app's QUOTA_PENDING_COUNT) at two batches.
+BATCHES_AHEAD = 2
 PART_ATTEMPTS = 5
 STREAM_CHUNK = 1024**2
 RETRY_AFTER_FALLBACK = 5.0  # seconds, when a 429 does not say how long to wait
@@ -142,6 +149,7 @@ class UploadClient:
         *,
         api_path: str = "api/",
         parallel: int = 4,
+        posts: int = PARALLEL_POSTS,
         timeout: float = 60.0,
         sleep: Callable[[float], None] = time.sleep,
     ) -> None:
@@ -149,8 +157,9 @@ class UploadClient:
         # Where the app's API is mounted, relative to `base_url`; every other API URL comes
         # from the server: the root's `uploads`, each upload's `links`, each page's `next`.
         self.api_url = urljoin(f"{self.base_url}/", api_path)
-        self._uploads_url: str | None = None
+        self._root: dict[str, Any] | None = None
         self.parallel = parallel
+        self.posts = posts
         self.timeout = timeout
         self.sleep = sleep
         self.session = requests.Session()
@@ -226,23 +235,17 @@ class UploadClient:
         """A URL the server gave (often just a path) as a full one."""
         return urljoin(self.api_url, url)
 
+    def root(self) -> dict[str, Any]:
+        """The API root: where the uploads and the batch endpoints are, and the batch limit."""
+        if self._root is None:
+            self._root = self.api("GET", self.api_url)
+        return self._root
+
     def uploads_url(self) -> str:
-        if self._uploads_url is None:
-            self._uploads_url = self.api("GET", self.api_url)["uploads"]
-        return self._uploads_url
+        return str(self.root()["uploads"])
 
     def start(self, file: LocalFile, visibility: str) -> dict[str, Any]:
-        return self.api(
-            "POST",
-            self.uploads_url(),
-            {
-                "filename": file.name,
-                "content_type": file.content_type,
-                "size": file.size,
-                "visibility": visibility,
-                "last_modified": file.last_modified,
-            },
-        )
+        return self.api("POST", self.uploads_url(), _start_body(file, visibility))
 
     def pending_uploads(self) -> Iterator[dict[str, Any]]:
         """The user's unfinished uploads, newest first, page after page."""
@@ -309,6 +312,86 @@ class UploadClient:
         else:
             self._send_parts(file, upload, have=have, wanted=None, report=report)
         return self.complete(upload)
+
+    def upload_many(
+        self, paths: Iterable[str | Path], *, visibility: str = "private", resume: bool = True
+    ) -> list[dict[str, Any] | UploadFailed]:
+        """Upload files: each file's completed upload, or why it failed, in order.
+
+        Files above the app's multipart threshold go one by one through `upload` (resumed
+        when `resume`). The others go in batches: one request starts up to the API's
+        `batch_limit` of them and one completes them; their POSTs go `posts` at a time.
+        """
+        files = [LocalFile.at(path) for path in paths]
+        root = self.root()
+        limit = max(1, int(root.get("batch_limit") or 1))
+        threshold = int(root["part_plan"]["multipart_threshold"])
+        outcomes: list[dict[str, Any] | UploadFailed] = [UploadFailed("not sent")] * len(files)
+        small = [index for index, file in enumerate(files) if file.size <= threshold]
+        batches = [small[start : start + limit] for start in range(0, len(small), limit)]
+        with ThreadPoolExecutor(self.posts) as pool, ThreadPoolExecutor(BATCHES_AHEAD) as finish:
+            under_way: list[Future[None]] = []
+            for batch in batches:
+                while len(under_way) >= BATCHES_AHEAD:
+                    under_way.pop(0).result()
+                started = self._start_batch([files[i] for i in batch], visibility)
+                sends = {
+                    index: pool.submit(self._send, files[index], answer)
+                    for index, answer in zip(batch, started, strict=True)
+                    if not isinstance(answer, UploadFailed)
+                }
+                for index, answer in zip(batch, started, strict=True):
+                    if isinstance(answer, UploadFailed):
+                        outcomes[index] = answer
+                under_way.append(finish.submit(self._complete_sent, sends, outcomes))
+            for future in under_way:
+                future.result()
+        for index, file in enumerate(files):
+            if file.size > threshold:
+                try:
+                    outcomes[index] = self.upload(file.path, visibility=visibility, resume=resume)
+                except (UploadFailed, OSError, requests.RequestException) as error:
+                    outcomes[index] = UploadFailed(str(error))
+        return outcomes
+
+    def _start_batch(
+        self, files: list[LocalFile], visibility: str
+    ) -> list[dict[str, Any] | UploadFailed]:
+        body = {"uploads": [_start_body(file, visibility) for file in files]}
+        results = self.api("POST", self.root()["batch_start"], body)["results"]
+        return [_item(result) for result in results]
+
+    def _send(self, file: LocalFile, upload: dict[str, Any]) -> dict[str, Any]:
+        """Send one started file's bytes; a multipart one is also completed here, alone."""
+        if upload["method"] == "POST":
+            self._post(file, upload["upload"], lambda sent, total: None)
+            return upload
+        self._send_parts(file, upload, have=set(), wanted=None, report=None)
+        return self.complete(upload)
+
+    def _complete_sent(
+        self,
+        sends: dict[int, Future[dict[str, Any]]],
+        outcomes: list[dict[str, Any] | UploadFailed],
+    ) -> None:
+        """Wait for a batch's files to reach S3, then complete those sent as POSTs together."""
+        posted: dict[int, dict[str, Any]] = {}
+        for index, future in sends.items():
+            try:
+                upload = future.result()
+            except (UploadFailed, OSError, requests.RequestException) as error:
+                outcomes[index] = UploadFailed(str(error))
+                continue
+            if upload["status"] == "complete":
+                outcomes[index] = upload
+            else:
+                posted[index] = upload
+        if not posted:
+            return
+        ids = [upload["id"] for upload in posted.values()]
+        results = self.api("POST", self.root()["batch_complete"], {"ids": ids})["results"]
+        for index, result in zip(posted, results, strict=True):
+            outcomes[index] = _item(result)
 
     def _post(self, file: LocalFile, ticket: dict[str, Any], report: Progress) -> None:
         form = MultipartForm(ticket["fields"], file, progress=report)
@@ -424,6 +507,23 @@ class UploadClient:
         if not hasattr(self._s3, "session"):
             self._s3.session = requests.Session()
         return self._s3.session
+
+
+def _start_body(file: LocalFile, visibility: str) -> dict[str, Any]:
+    return {
+        "filename": file.name,
+        "content_type": file.content_type,
+        "size": file.size,
+        "visibility": visibility,
+        "last_modified": file.last_modified,
+    }
+
+
+def _item(result: dict[str, Any]) -> dict[str, Any] | UploadFailed:
+    """One item of a batch's answer: its body, or the error it carries."""
+    if 200 <= result["status"] < 300:
+        return dict(result["body"])
+    return UploadFailed(result["body"].get("error") or f"HTTP {result['status']}")
 
 
 def retry_after_seconds(header: str | None) -> float:

@@ -3,7 +3,8 @@
 // too) until its Retry-After has passed; then they carry on by themselves.
 // Events on the client: "rate-limited" (a pause begins; detail.seconds), and for each request
 // held by a pause "wait-start", "wait-tick" (every 250 ms) and "wait-end", detail.subject being
-// what the caller said the request is for (an upload), or null.
+// what the caller said the request is for (an upload), or null; a request for several (a batch)
+// names them in a list, and the events come once for each.
 import { UploadCancelled, UserFacingError } from "./errors.js";
 
 const RETRY_AFTER_FALLBACK = 5; // seconds to wait on a 429 that does not say
@@ -72,15 +73,19 @@ export class ApiClient extends EventTarget {
 
   async waitOutPause(signal, subject) {
     if (this.pauseLeft() === 0) return;
-    this.emit("wait-start", { subject });
+    const subjects = Array.isArray(subject) ? subject : [subject];
+    const each = (type, detail = {}) => {
+      for (const one of subjects) this.emit(type, { subject: one, ...detail });
+    };
+    each("wait-start");
     try {
       while (this.pauseLeft() > 0) {
         if (signal && signal.aborted) throw new UploadCancelled();
-        this.emit("wait-tick", { subject, seconds: this.pauseLeft() });
+        each("wait-tick", { seconds: this.pauseLeft() });
         await sleep(Math.min(TICK_MS, this.pausedUntil - Date.now()));
       }
     } finally {
-      this.emit("wait-end", { subject });
+      each("wait-end");
     }
   }
 

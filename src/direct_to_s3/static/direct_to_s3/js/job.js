@@ -1,5 +1,6 @@
 // One file's upload, from ticket to verified: ask the app for a ticket, send the bytes straight
-// to storage (one presigned POST, or multipart), then ask the app to verify. Resumes what the
+// to storage (one presigned POST, or multipart), then ask the app to verify. Small files
+// (one POST) ask and verify through the uploader's Batcher, with other files, when it has one. Resumes what the
 // server still holds of an earlier attempt, offering it first when found by matching the file.
 // Events on the job: "state" (job.state; job.error when failed, job.offer when paused),
 // "progress" (job.loaded, never backwards), "reset" (progress back to 0), "complete"
@@ -15,13 +16,15 @@ export const ACTIVE_STATES = new Set(["waiting", ...RUNNING_STATES]);
 
 export class UploadJob extends EventTarget {
   // `config`: createUrl, listUrl, multipartThreshold and a form field's rules token, from the
-  // uploader's data attributes.
-  constructor({ file, visibility, api, config }) {
+  // uploader's data attributes. `batcher`: shared by the uploader's small files, or null.
+  constructor({ file, visibility, api, config, batcher = null }) {
     super();
     this.file = file;
     this.visibility = visibility;
     this.api = api;
     this.config = config;
+    this.batcher = batcher;
+    this.uploadId = null;
     this.state = "waiting";
     this.loaded = 0;
     this.error = null;
@@ -33,6 +36,11 @@ export class UploadJob extends EventTarget {
     this.skipResumeCheck = false;
     this.retrying = false; // asking storage which parts it holds before a retry
     this.controller = new AbortController();
+  }
+
+  // Started, sent and verified with other small files.
+  get batched() {
+    return this.batcher !== null && this.file.size <= this.config.multipartThreshold;
   }
 
   setState(state) {
@@ -81,19 +89,29 @@ export class UploadJob extends EventTarget {
         }
       }
       if (!resumeFrom) await this.requestTicket();
-      this.setState("uploading");
       if (resumeFrom) {
+        this.setState("uploading");
         await this.sendParts(resumeFrom);
       } else if (this.ticket.method === "multipart") {
+        this.setState("uploading");
         await this.sendParts({ plan: this.ticket, stored: new Map() });
+      } else if (this.batched) {
+        // Still "starting" while other small files hold the places for POSTs to storage.
+        await this.batcher.post(this.controller.signal, () => {
+          this.setState("uploading");
+          return this.sendForm();
+        });
       } else {
+        this.setState("uploading");
         await this.sendForm();
       }
       this.setState("verifying");
-      const upload = await this.api.request("POST", this.links.complete, {
-        signal: this.controller.signal,
-        subject: this,
-      });
+      const upload = this.batched
+        ? await this.batcher.complete(this.uploadId, this)
+        : await this.api.request("POST", this.links.complete, {
+            signal: this.controller.signal,
+            subject: this,
+          });
       if (this.state === "cancelled") return;
       this.progress(this.file.size);
       this.setState("done");
@@ -107,19 +125,22 @@ export class UploadJob extends EventTarget {
 
   async requestTicket() {
     const file = this.file;
-    const created = await this.api.request("POST", this.config.createUrl, {
-      body: {
-        filename: file.name,
-        content_type: typeEssence(file.type),
-        size: file.size,
-        visibility: this.visibility,
-        last_modified: file.lastModified,
-        // A form field's signed rules (types, size, folder), when the uploader is its widget.
-        ...(this.config.rules ? { rules: this.config.rules } : {}),
-      },
-      signal: this.controller.signal,
-      subject: this,
-    });
+    const body = {
+      filename: file.name,
+      content_type: typeEssence(file.type),
+      size: file.size,
+      visibility: this.visibility,
+      last_modified: file.lastModified,
+      // A form field's signed rules (types, size, folder), when the uploader is its widget.
+      ...(this.config.rules ? { rules: this.config.rules } : {}),
+    };
+    const created = this.batched
+      ? await this.batcher.start(body, this)
+      : await this.api.request("POST", this.config.createUrl, {
+          body,
+          signal: this.controller.signal,
+          subject: this,
+        });
     if (this.state === "cancelled") {
       await this.cancelOnServer(created.links.cancel);
       throw new UploadCancelled();
@@ -135,6 +156,7 @@ export class UploadJob extends EventTarget {
     if (!known) {
       throw new UserFacingError("The app answered in a way this page does not understand.");
     }
+    this.uploadId = created.id;
     this.links = created.links;
     this.ticket = ticket;
   }
@@ -213,6 +235,7 @@ export class UploadJob extends EventTarget {
     if (this.links) this.cancelOnServer(this.links.cancel);
     this.links = null;
     this.ticket = null;
+    this.uploadId = null;
     this.setState("waiting");
   }
 

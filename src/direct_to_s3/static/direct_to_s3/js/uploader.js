@@ -6,6 +6,7 @@
 //   direct_to_s3:upload-complete  detail.upload: the app's answer for a verified upload
 //   direct_to_s3:rate-limited     a wait begins; detail.seconds
 import { ApiClient } from "./api.js";
+import { Batcher } from "./batch.js";
 import { formatBytes } from "./format.js";
 import { bindInput } from "./input.js";
 import { UploadJob } from "./job.js";
@@ -33,6 +34,10 @@ export function readConfig(root, csrfToken) {
   const data = root.dataset;
   return {
     createUrl: data.createUrl,
+    // Absent: small files are started and completed one by one.
+    batchStartUrl: data.batchStartUrl || null,
+    batchCompleteUrl: data.batchCompleteUrl || null,
+    batchLimit: Number(data.batchLimit) || 1,
     listUrl: data.listUrl,
     maxSize: Number(data.maxSize),
     multipartThreshold: Number(data.multipartThreshold),
@@ -79,6 +84,14 @@ function precheck(file, visibility, config) {
 export function mountUploader(root, { config, visibility, pasteAnywhere, accept = (f) => f }) {
   const api = new ApiClient({ csrfToken: config.csrfToken });
   const queue = new Queue();
+  const batcher = config.batchStartUrl
+    ? new Batcher({
+        api,
+        startUrl: config.batchStartUrl,
+        completeUrl: config.batchCompleteUrl,
+        limit: config.batchLimit,
+      })
+    : null;
   const view = new QueueView(root, { api, queue });
   const emit = (type, detail) => {
     root.dispatchEvent(new CustomEvent(`direct_to_s3:${type}`, { bubbles: true, detail }));
@@ -93,7 +106,7 @@ export function mountUploader(root, { config, visibility, pasteAnywhere, accept 
   root.addEventListener("direct_to_s3:files", (event) => {
     for (const file of accept(event.detail.files)) {
       const chosen = visibility();
-      const job = new UploadJob({ file, visibility: chosen, api, config });
+      const job = new UploadJob({ file, visibility: chosen, api, config, batcher });
       queue.add(job);
       const problem = precheck(file, chosen, config);
       if (problem) job.fail(problem);
