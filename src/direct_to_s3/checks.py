@@ -65,7 +65,7 @@ def check_upload_settings(app_configs: Any = None, **kwargs: Any) -> list[Error]
             Error(
                 f"{_key('MULTIPART_THRESHOLD')} must be between 1 byte and 5 GiB: S3 takes at "
                 "most 5 GiB in one POST, and copies at most 5 GiB in one request.",
-                hint=f"Set it to {S3_MAX_SINGLE_UPLOAD_SIZE} or less (the default is 64 MiB).",
+                hint=f"Set it to {S3_MAX_SINGLE_UPLOAD_SIZE} or less (the default is 32 MiB).",
                 id="direct_to_s3.E006",
             )
         )

@@ -19,7 +19,7 @@ from django.conf import settings
 from django.core.signals import setting_changed
 from django.dispatch import receiver
 
-from direct_to_s3 import content_types
+from direct_to_s3 import content_types, parts
 
 SETTING_NAME = "DIRECT_TO_S3"
 
@@ -35,7 +35,7 @@ class AppSettings:
     # Largest file accepted, in bytes (at most S3's 5 TiB).
     max_size: int = 10 * GiB
     # Larger files go up as parallel, resumable multipart uploads (1 byte to 5 GiB).
-    multipart_threshold: int = 64 * MiB
+    multipart_threshold: int = parts.DEFAULT_MULTIPART_THRESHOLD
     # What public and private files may be: types (`image/png`), families (`image/*`) or
     # anything (`*/*`), matched by `content_types.matches`; see that module for the defaults.
     allowed_content_types: tuple[str, ...] = content_types.DEFAULT_PUBLIC_TYPES

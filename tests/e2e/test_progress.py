@@ -67,12 +67,13 @@ def throttle_uploads(page: Page, bytes_per_second: int) -> None:
     )
 
 
-def test_cancelling_a_50_mb_upload_midway_stops_it_and_marks_it_cancelled(
+def test_cancelling_a_30_mb_form_upload_midway_stops_it_and_marks_it_cancelled(
     alice_page: Page, app: App, tmp_path: Path
 ) -> None:
     page = alice_page
-    big = sparse_file(tmp_path / "lecture.mp4", 50 * MB, head=b"\x00\x00\x00\x18ftypmp42")
-    throttle_uploads(page, 4 * MB)  # ~12 s for the whole file: plenty of time to cancel
+    # Below UPLOAD_MULTIPART_THRESHOLD (32 MiB): one form POST.
+    big = sparse_file(tmp_path / "lecture.mp4", 30 * MB, head=b"\x00\x00\x00\x18ftypmp42")
+    throttle_uploads(page, 3 * MB)  # ~10 s for the whole file: plenty of time to cancel
     requests = RequestLog(page)
 
     page.locator("[data-input]").set_input_files(big)

@@ -166,8 +166,20 @@ def test_pages_may_load_their_scripts_and_styles_from_the_bucket_with_static_on_
 
     policy = content_security_policy()
 
-    assert "script-src 'self' https://uploads-prod.s3.us-east-1.amazonaws.com;" in policy
+    assert "script-src 'self' https://uploads-prod.s3.us-east-1.amazonaws.com " in policy
     assert "style-src 'self' https://uploads-prod.s3.us-east-1.amazonaws.com;" in policy
+
+
+def test_pages_may_run_webassembly_in_workers_started_from_blobs_and_nothing_else(
+    settings: Any,
+) -> None:
+    configure(settings)
+
+    directives = dict(d.split(" ", 1) for d in content_security_policy().split("; "))
+
+    # The upload page hashes parts with hash-wasm in blob-started workers (js/hashing.js).
+    assert directives["script-src"] == "'self' 'wasm-unsafe-eval'"
+    assert directives["worker-src"] == "blob:"
 
 
 def test_the_policy_is_computed_without_signing(

@@ -2,11 +2,14 @@
 
 import pytest
 
+from direct_to_s3.conf import AppSettings
 from direct_to_s3.parts import (
+    DEFAULT_MULTIPART_THRESHOLD,
     MAX_OBJECT_SIZE,
     MAX_PART_SIZE,
     MAX_PARTS,
     MIN_PART_SIZE,
+    PARALLEL_PARTS,
     MiB,
     TiB,
     part_count_for,
@@ -79,3 +82,11 @@ def test_sizes_s3_cannot_hold_are_refused(size: int) -> None:
 def test_part_numbers_outside_the_plan_are_refused(number: int) -> None:
     with pytest.raises(ValueError, match="outside"):
         part_length(number=number, part_size=8 * MiB, size=64 * MiB)
+
+
+def test_the_default_threshold_is_where_a_file_fills_every_parallel_part_slot() -> None:
+    threshold = AppSettings().multipart_threshold
+
+    assert threshold == DEFAULT_MULTIPART_THRESHOLD
+    assert part_count_for(threshold, part_size_for(threshold)) == PARALLEL_PARTS
+    assert part_count_for(threshold + 1, part_size_for(threshold + 1)) == PARALLEL_PARTS + 1

@@ -37,7 +37,10 @@ def content_security_policy() -> str:
     return "; ".join(
         [
             "default-src 'self'",
-            f"script-src 'self'{static}",
+            # WebAssembly: the upload page hashes parts with hash-wasm, in workers started from
+            # blob: URLs (see direct_to_s3/js/hashing.js), which inherit this policy.
+            f"script-src 'self'{static} 'wasm-unsafe-eval'",
+            "worker-src blob:",
             f"style-src 'self'{static}",
             f"img-src 'self' data: {storage}",
             f"media-src 'self' {storage}",

@@ -64,7 +64,7 @@ from devtools.benchreport import (
     targets,
 )
 from devtools.stack import BUCKET, Stack
-from direct_to_s3.parts import part_size_for
+from direct_to_s3.parts import DEFAULT_MULTIPART_THRESHOLD, part_size_for
 from upload_client.client import LocalFile, MultipartForm, UploadClient, UploadFailed
 
 REPO = Path(__file__).resolve().parents[2]
@@ -84,7 +84,7 @@ QUICK_NETWORK_SIZES = (8 * MiB, 72 * MiB)
 DEFAULT_FOLDERS = [(200, 200 * KiB), (2000, 20 * KiB)]
 NETWORK_ROUNDS = 3  # at most: a 128 MiB upload at 20 Mbit/s takes almost a minute
 NETWORK_PATHS = ("raw", "direct", "browser")
-THRESHOLD = 64 * MiB  # the app's default UPLOAD_MULTIPART_THRESHOLD
+THRESHOLD = DEFAULT_MULTIPART_THRESHOLD  # the app's default UPLOAD_MULTIPART_THRESHOLD
 PARALLEL = 4  # the client's default
 PASSWORD = "bench-password-not-a-secret"  # noqa: S105 (throw-away local users)
 MP4_HEADER = b"\x00\x00\x00\x18ftypisom"  # the app checks a file's first bytes on complete

@@ -17,7 +17,7 @@ VIEW_TITLES = {
 }
 PRESIGN_CPU_MS = 2.0  # app CPU per presign, the target
 TARGET_FROM = 64 * MiB  # direct ÷ raw is a target from this size up
-# browser ÷ raw targets: one form POST, one multipart upload (the app's default threshold: 64 MiB)
+# browser ÷ raw targets: one form POST, one multipart upload (the app's default threshold: 32 MiB)
 BROWSER_TARGETS = {32 * MiB: 0.85, 256 * MiB: 0.90}
 NETWORK_PATHS = ("raw", "direct", "browser")
 UPLINK_TARGET = (256 * MiB, 0.90)  # the page ÷ the emulated uplink, at this size

@@ -1,25 +1,29 @@
 // A multipart upload to storage, following the server's part plan (`part_size`, `part_count`
 // from the ticket or the stored-parts listing; the browser never works out a plan itself).
 // Parts are signed in batches as they are needed, PART_PARALLEL are in flight, each with a
-// Content-MD5 that storage checks, retried with backoff when the connection drops or storage
-// falters, and re-signed at once when its URL expired. Dispatches "progress" (detail.loaded:
-// finished parts plus the bytes of those still on their way).
+// Content-MD5 that storage checks (hashed in workers, HASH_AHEAD parts ahead of their turn),
+// retried with backoff when the connection drops or storage falters, and re-signed at once when
+// its URL expired. Dispatches "progress" (detail.loaded: finished parts plus the bytes of those
+// still on their way).
 import { UploadCancelled, UserFacingError } from "./errors.js";
-import { md5Base64 } from "./md5.js";
+import { hashPool } from "./hashing.js";
 import { Transfer } from "./transport.js";
 
 const PART_PARALLEL = 4; // parts of one file in flight at once
 const SIGN_BATCH = 16; // parts signed per request (the API allows up to 100)
 const PART_ATTEMPTS = 4; // tries per part on lost connections and storage outages
+const HASH_AHEAD = PART_PARALLEL; // parts hashed before their turn, so a PUT never waits for one
 
 const sleep = (milliseconds) => new Promise((resolve) => setTimeout(resolve, milliseconds));
 
 export class MultipartUpload extends EventTarget {
   // `plan`: {part_size, part_count}; `partsUrl`: where parts are signed; `stored`: part number →
   // size of the parts storage already holds (a resumed upload); `subject`: for the API's events.
-  constructor({ api, file, plan, partsUrl, stored = new Map(), signal, subject }) {
+  // `hashes`: a HashPool (hashing.js; the page's own by default).
+  constructor({ api, file, plan, partsUrl, stored = new Map(), signal, subject, hashes }) {
     super();
-    Object.assign(this, { api, file, plan, partsUrl, stored, signal, subject });
+    hashes = hashes || hashPool();
+    Object.assign(this, { api, file, plan, partsUrl, stored, signal, subject, hashes });
   }
 
   // The bytes of part `number`: the one place the plan becomes byte offsets.
@@ -39,6 +43,7 @@ export class MultipartUpload extends EventTarget {
     const urls = new Map(); // part number → signed PUT URL
     const batches = new Map(); // batch index → the request signing it
     const sending = new Map(); // part number → bytes of it sent so far
+    const digests = new Map(); // part number → its Content-MD5, on its way from the pool
     // The first real failure stops the other parts too.
     const stop = new AbortController();
     const signal = AbortSignal.any([this.signal, stop.signal]);
@@ -71,12 +76,23 @@ export class MultipartUpload extends EventTarget {
       if (!urls.has(number)) throw new UserFacingError(`Part ${number} could not be signed.`);
       return urls.get(number);
     };
+    const digestOf = (number) => {
+      if (!digests.has(number)) {
+        const digest = this.hashes.md5(this.part(number), signal);
+        digest.catch(() => {}); // awaited when the part is sent; an unsent part fails nothing
+        digests.set(number, digest);
+      }
+      return digests.get(number);
+    };
     const sendPart = async (number) => {
-      // The digest needs the bytes; the PUT sends the slice itself, streamed from the file,
-      // so no part is held in memory while it travels.
+      // The workers read the slice to hash it; the PUT sends the slice itself, streamed from
+      // the file, so no part is held in memory while it travels.
       const part = this.part(number);
-      const md5 = md5Base64(await part.arrayBuffer());
-      let url = await urlFor(number);
+      const at = position.get(number);
+      for (const ahead of missing.slice(at + 1, at + 1 + HASH_AHEAD)) digestOf(ahead);
+      const [md5, signedUrl] = await Promise.all([digestOf(number), urlFor(number)]);
+      digests.delete(number);
+      let url = signedUrl;
       for (let attempt = 1; ; attempt += 1) {
         stillWanted();
         const transfer = new Transfer("PUT", url, part, { "Content-MD5": md5 });
