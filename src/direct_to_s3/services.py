@@ -727,7 +727,8 @@ def sweep_stale_uploads(*, older_than: timedelta) -> int:
 
 
 def sweep_incoming() -> int:
-    """Delete what sits in the incoming area with no pending upload to claim it.
+    """Delete what sits in the incoming area with no pending upload to claim it, a page of
+    keys per request; answer how many went.
 
     That is where a ticket reused after complete, cancel, delete or a failed check puts its
     bytes; nothing serves them, and after a ticket's expiry they cannot come back.
@@ -752,9 +753,7 @@ def _remove_unclaimed(incoming: list[str]) -> int:
         ).values_list("key", flat=True)
     )
     unclaimed = [key for key in incoming if served_key(key) not in pending]
-    for key in unclaimed:
-        s3.delete_object(key)
-    return len(unclaimed)
+    return len(unclaimed) - len(s3.delete_objects(unclaimed))  # the rest: the next sweep's
 
 
 def purge_finished_rows(*, older_than: timedelta) -> int:
