@@ -135,8 +135,9 @@ def _list(request: HttpRequest) -> HttpResponse:
             **({"status": status} if status else {}),
         }
         next_url = f"{request.path}?{urlencode(query)}"
+    urls = serializers.UploadUrls()
     body: UploadPage = {
-        "uploads": [serializers.upload_as_dict(upload) for upload in page.uploads],
+        "uploads": [serializers.upload_as_dict(upload, urls=urls) for upload in page.uploads],
         "next": next_url,
     }
     return JsonResponse(body)

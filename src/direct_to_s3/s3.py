@@ -14,7 +14,7 @@ from __future__ import annotations
 import functools
 import json
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Literal
@@ -321,6 +321,44 @@ def head_object(key: str) -> StoredObject | None:
             if _is_missing(error):
                 return None
             raise
+    return _stored_object(key, response, size=response["ContentLength"])
+
+
+def read_object(key: str, length: int) -> tuple[StoredObject, bytes] | None:
+    """What S3 holds at `key` and its first `length` bytes, or None when nothing is there.
+
+    One ranged GET: its answer carries every header a HEAD would (the object's size in
+    Content-Range), and headers and bytes come from one and the same object. An empty object
+    has no byte 0 to give (416 on AWS and SeaweedFS): a HEAD then says what it is.
+    """
+    with _translate_outage():
+        try:
+            response = client().get_object(Bucket=_bucket(), Key=key, Range=f"bytes=0-{length - 1}")
+        except ClientError as error:
+            if _is_missing(error):
+                return None
+            if _error_code(error) == "InvalidRange":
+                stored = head_object(key)
+                return None if stored is None else (stored, b"")
+            raise
+        body = response["Body"]
+        try:
+            head = bytes(body.read(length))
+        finally:
+            body.close()  # a server that ignored the range would send the whole object
+    return _stored_object(key, response, size=_object_size(response)), head
+
+
+def _object_size(response: dict[str, Any]) -> int:
+    """The whole object's size: "bytes 0-511/12345" in Content-Range, or the length of an
+    answer that is the whole object."""
+    content_range = response.get("ContentRange")
+    if content_range:
+        return int(str(content_range).rpartition("/")[2])
+    return int(response["ContentLength"])
+
+
+def _stored_object(key: str, response: dict[str, Any], *, size: int) -> StoredObject:
     headers = {
         name: str(response[param]) for param, name in _STORED_HEADERS.items() if response.get(param)
     }
@@ -329,14 +367,15 @@ def head_object(key: str) -> StoredObject | None:
     )
     return StoredObject(
         key=key,
-        size=response["ContentLength"],
+        size=size,
         content_type=response.get("ContentType", ""),
         etag=response.get("ETag", "").strip('"'),
         headers=headers,
     )
 
 
-# HeadObject fields for headers S3 serves with an object, which a POST form may try to set.
+# HeadObject and GetObject fields for headers S3 serves with an object, which a POST form
+# may try to set.
 _STORED_HEADERS = {
     "CacheControl": "Cache-Control",
     "ContentDisposition": "Content-Disposition",
@@ -350,25 +389,6 @@ _STORED_HEADERS = {
     "ObjectLockMode": "x-amz-object-lock-mode",
     "ObjectLockLegalHoldStatus": "x-amz-object-lock-legal-hold",
 }
-
-
-def read_head(key: str, length: int, *, etag: str | None = None) -> bytes:
-    """The first `length` bytes of an object (a ranged GET), to check what it really is.
-
-    With `etag`, only of that very object: ObjectChanged if it was replaced since, ObjectGone
-    if it was removed.
-    """
-    params: dict[str, Any] = {"Bucket": _bucket(), "Key": key, "Range": f"bytes=0-{length - 1}"}
-    if etag is not None:
-        params["IfMatch"] = f'"{etag}"'
-    with _translate_outage():
-        try:
-            response = client().get_object(**params)
-        except ClientError as error:
-            if etag is not None:
-                _raise_if_not_the_same(error)
-            raise
-        return bytes(response["Body"].read(length))
 
 
 def _raise_if_not_the_same(error: ClientError) -> None:
@@ -427,6 +447,33 @@ def delete_object(key: str) -> None:
     """Delete `key`; deleting what is already gone is not an error."""
     with _translate_outage():
         client().delete_object(Bucket=_bucket(), Key=key)
+
+
+# The most keys one DeleteObjects request takes.
+DELETE_BATCH = 1000
+
+
+def delete_objects(keys: Sequence[str]) -> list[str]:
+    """Delete `keys` as cleanup, up to a thousand a request; answer the keys that may remain.
+
+    Never raises: what S3 refused, or could not be asked because it failed or could not be
+    reached, is in the answer for the caller to leave to a sweep. Keys already gone are not
+    errors.
+    """
+    remaining: list[str] = []
+    for start in range(0, len(keys), DELETE_BATCH):
+        chunk = list(keys[start : start + DELETE_BATCH])
+        try:
+            with _translate_outage():
+                response = client().delete_objects(
+                    Bucket=_bucket(),
+                    Delete={"Objects": [{"Key": key} for key in chunk], "Quiet": True},
+                )
+        except (StorageUnavailable, ClientError):
+            remaining.extend(chunk)
+            continue
+        remaining.extend(str(error["Key"]) for error in response.get("Errors", []))
+    return remaining
 
 
 _HEADER_PARAMS = {"Cache-Control": "CacheControl", "Content-Disposition": "ContentDisposition"}

@@ -5,6 +5,7 @@ URLs come from `reverse()` here, never from services: they follow wherever the a
 
 from __future__ import annotations
 
+import uuid
 from datetime import datetime
 from urllib.parse import urlencode
 from xml.etree import ElementTree
@@ -36,28 +37,52 @@ def _iso(value: datetime | None) -> str | None:
     return value.isoformat() if value else None
 
 
-def upload_link(upload: Upload) -> str:
+class UploadUrls:
+    """The app's URLs of uploads, for one answer: each named URL is reversed once, for a
+    placeholder id, then filled in for each upload. reverse() costs about 50 µs a call, and
+    an upload has four to six URLs: a batch or a page of 100 uploads paid 20-30 ms for them.
+
+    One instance per request: the result depends on the request's urlconf and script prefix.
+    """
+
+    _PLACEHOLDER = str(uuid.UUID(int=0))
+
+    def __init__(self) -> None:
+        self._patterns: dict[str, tuple[str, str]] = {}
+
+    def __call__(self, name: str, upload_id: uuid.UUID) -> str:
+        pattern = self._patterns.get(name)
+        if pattern is None:
+            url = reverse(f"direct_to_s3:{name}", args=[self._PLACEHOLDER])
+            head, _, tail = url.rpartition(self._PLACEHOLDER)
+            pattern = self._patterns[name] = (head, tail)
+        return f"{pattern[0]}{upload_id}{pattern[1]}"
+
+
+def upload_link(upload: Upload, *, urls: UploadUrls | None = None) -> str:
     """A stable link for the UI and API: the public URL, or the app's gate for private files."""
-    return upload_public_url(upload=upload) or reverse("direct_to_s3:file", args=[upload.id])
+    return upload_public_url(upload=upload) or (urls or UploadUrls())("file", upload.id)
 
 
-def upload_links(upload: Upload) -> UploadLinks:
+def upload_links(upload: Upload, *, urls: UploadUrls | None = None) -> UploadLinks:
+    url = urls or UploadUrls()
     links: UploadLinks = {
-        "self": reverse("direct_to_s3:api-upload", args=[upload.id]),
-        "complete": reverse("direct_to_s3:api-complete", args=[upload.id]),
-        "cancel": reverse("direct_to_s3:api-cancel", args=[upload.id]),
+        "self": url("api-upload", upload.id),
+        "complete": url("api-complete", upload.id),
+        "cancel": url("api-cancel", upload.id),
     }
     if upload.is_multipart:
-        links["parts"] = reverse("direct_to_s3:api-parts", args=[upload.id])
-        links["s3"] = reverse("direct_to_s3:api-s3", args=[upload.id])
+        links["parts"] = url("api-parts", upload.id)
+        links["s3"] = url("api-s3", upload.id)
     if upload.status == Upload.Status.PENDING:
-        links["sign"] = reverse("direct_to_s3:api-sign", args=[upload.id])
+        links["sign"] = url("api-sign", upload.id)
     if upload.status == Upload.Status.COMPLETE:
-        links["file"] = reverse("direct_to_s3:file", args=[upload.id])
+        links["file"] = url("file", upload.id)
     return links
 
 
-def upload_as_dict(upload: Upload) -> UploadBody:
+def upload_as_dict(upload: Upload, *, urls: UploadUrls | None = None) -> UploadBody:
+    urls = urls or UploadUrls()
     complete = upload.status == Upload.Status.COMPLETE
     return {
         "id": str(upload.id),
@@ -75,14 +100,16 @@ def upload_as_dict(upload: Upload) -> UploadBody:
         "part_size": upload.part_size,
         "part_count": upload.part_count,
         "last_modified": upload.file_last_modified,
-        "url": upload_link(upload) if complete else None,
+        "url": upload_link(upload, urls=urls) if complete else None,
         "form_reference": reference_for(upload) if complete else None,
-        "links": upload_links(upload),
+        "links": upload_links(upload, urls=urls),
     }
 
 
-def created_upload(upload: Upload, ticket: Ticket) -> CreatedUpload:
-    return {**upload_as_dict(upload), "upload": ticket}
+def created_upload(
+    upload: Upload, ticket: Ticket, *, urls: UploadUrls | None = None
+) -> CreatedUpload:
+    return {**upload_as_dict(upload, urls=urls), "upload": ticket}
 
 
 def signed_parts(parts: list[SignedPart]) -> SignedParts:
@@ -154,22 +181,24 @@ def error_body(error: UploadError) -> Error:
 
 
 def started_batch(results: list[tuple[Upload, Ticket] | UploadError]) -> StartedBatch:
+    urls = UploadUrls()
     return {
         "results": [
             {"status": item.status, "body": error_body(item)}
             if isinstance(item, UploadError)
-            else {"status": 201, "body": created_upload(*item)}
+            else {"status": 201, "body": created_upload(*item, urls=urls)}
             for item in results
         ]
     }
 
 
 def completed_batch(results: list[Upload | UploadError]) -> CompletedBatch:
+    urls = UploadUrls()
     return {
         "results": [
             {"status": item.status, "body": error_body(item)}
             if isinstance(item, UploadError)
-            else {"status": 200, "body": upload_as_dict(item)}
+            else {"status": 200, "body": upload_as_dict(item, urls=urls)}
             for item in results
         ]
     }

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import contextlib
 import copy
 import functools
+import logging
 import threading
 import uuid
 from collections.abc import Sequence
@@ -39,6 +39,8 @@ from direct_to_s3.models import Upload
 from direct_to_s3.parts import part_count_for, part_length, part_size_for
 from direct_to_s3.sniffing import SNIFF_BYTES, content_matches, is_active_content
 from direct_to_s3.validation import PartRequest, S3Call, UploadRequest, human_size
+
+logger = logging.getLogger(__name__)
 
 
 def ticket_seconds() -> int:
@@ -398,23 +400,31 @@ def upload_complete_batch(
 
     with ThreadPoolExecutor(COMPLETE_THREADS) as pool:
         checked = list(pool.map(check, to_check))
-        passed = [item for item in checked if item.etag is not None]
-        for item in checked:
-            if item.etag is None:
-                try:
-                    outcomes[item.upload.pk] = _record_checked(item)
-                except UploadError as error:
-                    outcomes[item.upload.pk] = error
-        recorded = _record_complete_batch(passed)
-        for pk, outcome in recorded.items():
-            outcomes[pk] = outcome
-        kept = [i.upload for i in passed if isinstance(recorded[i.upload.pk], Upload)]
-        undone = [i.upload for i in passed if not isinstance(recorded[i.upload.pk], Upload)]
-        # As `_record_complete` does: the served copy of an upload cancelled or deleted
-        # meanwhile goes, the incoming copy of a complete one too. What an outage leaves
-        # behind, `sweep_uploads` (incoming) and its --reconcile (served) remove.
-        list(pool.map(_delete_quietly, [upload.key for upload in undone]))
-        list(pool.map(_delete_quietly, [u.incoming_key for u in kept if u.incoming_key]))
+    passed = [item for item in checked if item.etag is not None]
+    for item in checked:
+        if item.etag is None:
+            try:
+                outcomes[item.upload.pk] = _record_checked(item)
+            except UploadError as error:
+                outcomes[item.upload.pk] = error
+    recorded = _record_complete_batch(passed)
+    for pk, outcome in recorded.items():
+        outcomes[pk] = outcome
+    kept = [i.upload for i in passed if isinstance(recorded[i.upload.pk], Upload)]
+    undone = [i.upload for i in passed if not isinstance(recorded[i.upload.pk], Upload)]
+    # As `_record_complete` does: the served copy of an upload cancelled or deleted meanwhile
+    # goes, the incoming copy of a complete one too, all in one request. It is cleanup: what
+    # S3 refuses or an outage leaves behind, `sweep_uploads` (incoming) and its --reconcile
+    # (served) remove, and the completes stand.
+    leftovers = s3.delete_objects(
+        [upload.key for upload in undone] + [u.incoming_key for u in kept if u.incoming_key]
+    )
+    if leftovers:
+        logger.warning(
+            "Batch complete left %d objects for sweep_uploads to delete: %s",
+            len(leftovers),
+            ", ".join(leftovers[:5]),
+        )
     return [outcomes[ids[raw]] for raw in upload_ids]
 
 
@@ -463,11 +473,6 @@ def _record_complete_batch(passed: list[_Checked]) -> dict[uuid.UUID, Upload | U
 COMPLETE_THREADS = 8
 
 
-def _delete_quietly(key: str) -> None:
-    with contextlib.suppress(StorageUnavailable):
-        s3.delete_object(key)
-
-
 def _as_uuid(value: str) -> uuid.UUID | None:
     try:
         return uuid.UUID(str(value))
@@ -500,14 +505,15 @@ def _check_on_storage(upload: Upload) -> _Checked:
         if upload.is_multipart:
             _assemble_parts(upload)
         checked_key = upload.incoming_key or upload.key
-        stored = s3.head_object(checked_key)
-        if stored is None:
+        found = s3.read_object(checked_key, SNIFF_BYTES)
+        if found is None:
             return _Checked(upload, missing=True)
+        stored, head = found
         try:
             problem = (
                 _mismatch(upload, stored)
                 or _unexpected_headers(upload, stored)
-                or _wrong_contents(upload, key=checked_key, etag=stored.etag)
+                or _wrong_contents(upload, head)
             )
             etag = stored.etag
             if problem is None and upload.incoming_key is not None:
@@ -654,8 +660,7 @@ def _unexpected_headers(upload: Upload, stored: s3.StoredObject) -> str | None:
     )
 
 
-def _wrong_contents(upload: Upload, *, key: str, etag: str) -> str | None:
-    head = s3.read_head(key, SNIFF_BYTES, etag=etag)
+def _wrong_contents(upload: Upload, head: bytes) -> str | None:
     if content_matches(upload.content_type, head):
         return None
     return (
@@ -722,7 +727,8 @@ def sweep_stale_uploads(*, older_than: timedelta) -> int:
 
 
 def sweep_incoming() -> int:
-    """Delete what sits in the incoming area with no pending upload to claim it.
+    """Delete what sits in the incoming area with no pending upload to claim it, a page of
+    keys per request; answer how many went.
 
     That is where a ticket reused after complete, cancel, delete or a failed check puts its
     bytes; nothing serves them, and after a ticket's expiry they cannot come back.
@@ -747,9 +753,7 @@ def _remove_unclaimed(incoming: list[str]) -> int:
         ).values_list("key", flat=True)
     )
     unclaimed = [key for key in incoming if served_key(key) not in pending]
-    for key in unclaimed:
-        s3.delete_object(key)
-    return len(unclaimed)
+    return len(unclaimed) - len(s3.delete_objects(unclaimed))  # the rest: the next sweep's
 
 
 def purge_finished_rows(*, older_than: timedelta) -> int:

@@ -14,7 +14,7 @@ from direct_to_s3.content_types import describe
 from direct_to_s3.errors import InvalidUpload, UploadError, UploadNotFound
 from direct_to_s3.models import Upload
 from direct_to_s3.pagination import page_of
-from direct_to_s3.serializers import upload_link
+from direct_to_s3.serializers import UploadUrls, upload_link
 from direct_to_s3.services import ticket_seconds
 from direct_to_s3.validation import human_size
 
@@ -46,8 +46,9 @@ def _list_context(request: HttpRequest, cursor: str | None = None) -> dict[str, 
         cursor=cursor,
         limit=PAGE_SIZE,
     )
+    urls = UploadUrls()
     return {
-        "uploads": [(upload, upload_link(upload)) for upload in page.uploads],
+        "uploads": [(upload, upload_link(upload, urls=urls)) for upload in page.uploads],
         "next_cursor": page.next_cursor,
     }
 

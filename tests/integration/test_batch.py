@@ -120,3 +120,12 @@ def test_a_file_stored_with_other_bytes_fails_alone_and_is_removed(
     assert failed.status == Upload.Status.FAILED
     for key in (failed.key, incoming_key(failed.key)):
         assert real_s3.list_objects_v2(Bucket=seaweedfs_bucket, Prefix=key)["KeyCount"] == 0
+    completed = Upload.objects.filter(id__in=[b["id"] for b in bodies[:2]])
+    for upload in completed:  # the incoming copies went in the batch's one DeleteObjects
+        assert real_s3.list_objects_v2(Bucket=seaweedfs_bucket, Prefix=upload.key)["KeyCount"] == 1
+        assert (
+            real_s3.list_objects_v2(Bucket=seaweedfs_bucket, Prefix=incoming_key(upload.key))[
+                "KeyCount"
+            ]
+            == 0
+        )

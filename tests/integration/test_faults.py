@@ -56,13 +56,14 @@ def test_complete_of_an_object_never_uploaded_is_409(api: Any, real_s3: Any) -> 
     assert Upload.objects.get(id=ticket["id"]).status == Upload.Status.PENDING
 
 
+@pytest.mark.parametrize("body", [PNG * 2, b""], ids=["larger", "empty"])
 def test_object_replaced_with_another_size_is_409_failed_and_deleted(
-    api: Any, real_s3: Any, settings: Any
+    api: Any, real_s3: Any, settings: Any, body: bytes
 ) -> None:
     ticket = post_json(api, "/api/uploads", SMALL).json()
     bucket = bucket_name()
     incoming = ticket["upload"]["fields"]["key"]
-    real_s3.put_object(Bucket=bucket, Key=incoming, Body=PNG * 2, ContentType="image/png")
+    real_s3.put_object(Bucket=bucket, Key=incoming, Body=body, ContentType="image/png")
 
     response = post_json(api, f"/api/uploads/{ticket['id']}/complete")
 

@@ -40,16 +40,16 @@ def test_simultaneous_completions_both_answer_complete_with_one_object(
         CacheControl=services.stored_headers(upload)["Cache-Control"],
     )
     heads: list[tuple[float, float]] = []
-    real_head = s3.head_object
+    real_read = s3.read_object
 
-    def slow_head(key: str) -> s3.StoredObject | None:
+    def slow_read(key: str, length: int) -> tuple[s3.StoredObject, bytes] | None:
         started = time.monotonic()
         time.sleep(0.5)  # long enough for the other request to arrive meanwhile
-        found = real_head(key)
+        found = real_read(key, length)
         heads.append((started, time.monotonic()))
         return found
 
-    monkeypatch.setattr(s3, "head_object", slow_head)
+    monkeypatch.setattr(s3, "read_object", slow_read)
     start = threading.Barrier(2)
     results: list[Upload] = []
 

@@ -1,16 +1,19 @@
 """Batch start and batch complete: each file answered as its single request would be."""
 
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from botocore.exceptions import EndpointConnectionError
 from django.core.cache import cache
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from direct_to_s3 import limits
+from direct_to_s3 import limits, s3, services
+from direct_to_s3.keys import incoming_key
 from direct_to_s3.models import Upload
-from tests.conftest import change_app_settings, post_json, store_as_browser
+from tests.conftest import bucket_name, change_app_settings, post_json, store_as_browser
 
 pytestmark = pytest.mark.django_db
 
@@ -45,6 +48,24 @@ def complete_batch(api: Client, ids: list[Any]) -> Any:
 @pytest.fixture(autouse=True)
 def _fresh_rate_counters() -> None:
     cache.clear()
+
+
+@pytest.fixture
+def s3_operations(moto_s3: Any) -> Iterator[list[str]]:
+    """The name of every S3 operation the app's client calls."""
+    operations: list[str] = []
+
+    def record(model: Any, **kwargs: Any) -> None:
+        operations.append(model.name)
+
+    s3.client().meta.events.register("before-call.s3", record)
+    yield operations
+    s3.client().meta.events.unregister("before-call.s3", record)
+
+
+def keys_in(moto_s3: Any) -> set[str]:
+    listing = moto_s3.list_objects_v2(Bucket=bucket_name())
+    return {item["Key"] for item in listing.get("Contents", [])}
 
 
 def test_batch_start_answers_a_ticket_per_file_in_order(api: Client, moto_s3: Any) -> None:
@@ -185,6 +206,46 @@ def test_batch_complete_verifies_each_upload_on_storage(api: Client, moto_s3: An
     assert "contents" in results[2]["body"]["error"]
     statuses = {upload.id.hex: upload.status for upload in Upload.objects.all()}
     assert sorted(statuses.values()) == ["complete", "failed", "pending"]
+
+
+def test_batch_complete_reads_and_copies_each_file_once_and_cleans_up_in_one_request(
+    api: Client, moto_s3: Any, s3_operations: list[str]
+) -> None:
+    uploads = started(api, 3)
+    for upload in uploads:
+        store_as_browser(moto_s3, upload, PNG, Content_Type="image/png")
+    s3_operations.clear()
+
+    results = complete_batch(api, [upload["id"] for upload in uploads]).json()["results"]
+
+    assert [result["status"] for result in results] == [200, 200, 200]
+    assert sorted(s3_operations) == ["CopyObject"] * 3 + ["DeleteObjects"] + ["GetObject"] * 3
+    assert keys_in(moto_s3) == {upload["key"] for upload in uploads}
+
+
+def test_batch_complete_stands_when_its_cleanup_cannot_reach_storage(
+    api: Client, moto_s3: Any, monkeypatch: pytest.MonkeyPatch, s3_operations: list[str]
+) -> None:
+    uploads = started(api, 2)
+    for upload in uploads:
+        store_as_browser(moto_s3, upload, PNG, Content_Type="image/png")
+
+    def unreachable(**kwargs: Any) -> None:
+        raise EndpointConnectionError(endpoint_url="http://s3.invalid")
+
+    monkeypatch.setattr(s3.client(), "delete_objects", unreachable)
+
+    results = complete_batch(api, [upload["id"] for upload in uploads]).json()["results"]
+
+    assert [result["status"] for result in results] == [200, 200]
+    assert set(Upload.objects.values_list("status", flat=True)) == {Upload.Status.COMPLETE}
+    incoming = {incoming_key(upload["key"]) for upload in uploads}
+    assert incoming <= keys_in(moto_s3)
+    monkeypatch.undo()
+    s3_operations.clear()
+    assert services.sweep_incoming() == 2  # what it left, the sweep removes in one request
+    assert s3_operations == ["ListObjectsV2", "DeleteObjects"]
+    assert keys_in(moto_s3) == {upload["key"] for upload in uploads}
 
 
 def test_batch_complete_refuses_another_users_upload_in_its_place(

@@ -96,6 +96,38 @@ def test_object_of_another_size_is_deleted_and_the_upload_failed(api: Client, mo
     assert moto_s3.list_objects_v2(Bucket="test-uploads").get("KeyCount") == 0
 
 
+def test_an_empty_object_is_deleted_and_the_upload_failed(api: Client, moto_s3: Any) -> None:
+    ticket = start(api)
+    put(moto_s3, ticket, body=b"")
+
+    response = complete(api, ticket["id"])
+
+    assert response.status_code == 409
+    assert "not the 8 bytes that was announced" in response.json()["error"]
+    assert Upload.objects.get(id=ticket["id"]).status == Upload.Status.FAILED
+    assert moto_s3.list_objects_v2(Bucket="test-uploads").get("KeyCount") == 0
+
+
+def test_complete_reads_the_object_once_copies_it_and_drops_the_incoming_copy(
+    api: Client, moto_s3: Any
+) -> None:
+    ticket = start(api)
+    put(moto_s3, ticket)
+    operations: list[str] = []
+
+    def record(model: Any, **kwargs: Any) -> None:
+        operations.append(model.name)
+
+    s3.client().meta.events.register("before-call.s3", record)
+    try:
+        response = complete(api, ticket["id"])
+    finally:
+        s3.client().meta.events.unregister("before-call.s3", record)
+
+    assert response.status_code == 200
+    assert operations == ["GetObject", "CopyObject", "DeleteObject"]
+
+
 def test_object_of_another_type_is_deleted_and_the_upload_failed(api: Client, moto_s3: Any) -> None:
     ticket = start(api)
     put(moto_s3, ticket, content_type="text/html")

@@ -46,6 +46,18 @@ def test_an_uploads_links_are_under_the_prefix(api: Client, moto_s3: Any) -> Non
     }
 
 
+def test_the_links_of_a_batch_are_under_the_prefix(api: Client, moto_s3: Any) -> None:
+    results = post_json(api, f"{API}/batch", {"uploads": [SMALL, SMALL]}).json()["results"]
+
+    for upload in (result["body"] for result in results):
+        assert upload["links"] == {
+            "self": f"{API}/{upload['id']}",
+            "complete": f"{API}/{upload['id']}/complete",
+            "cancel": f"{API}/{upload['id']}/cancel",
+            "sign": f"{API}/{upload['id']}/sign",
+        }
+
+
 def test_the_api_root_names_the_uploads_collection_and_the_batch_endpoints(api: Client) -> None:
     root = api.get("/uploads-app/api/").json()
 
