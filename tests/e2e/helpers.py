@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import struct
 import zlib
@@ -195,3 +196,15 @@ def hold_first_request(
         route.continue_()
 
     page.route(url_matches, hold)
+
+
+def tickets_asked(requests: RequestLog, app: App) -> list[dict[str, Any]]:
+    """The bodies of the tickets the page asked for, alone or in batches (small files)."""
+    asked: list[dict[str, Any]] = []
+    for request in requests.posts_to(app.url):
+        body = json.loads(request.post_data or "null")
+        if request.url == f"{app.url}/api/uploads":
+            asked.append(body)
+        elif request.url == f"{app.url}/api/uploads/batch":
+            asked.extend(body["uploads"])
+    return asked

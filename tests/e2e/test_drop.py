@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import base64
-import json
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +23,7 @@ from tests.e2e.helpers import (
     png_bytes,
     queue_row,
     sparse_file,
+    tickets_asked,
     write_file,
 )
 
@@ -79,18 +79,6 @@ def test_dropping_three_files_uploads_the_two_allowed_and_refuses_the_oversize_o
     assert app.object_bytes(stored["report.pdf"].key) == pdf.read_bytes()
 
     page.screenshot(path=screenshots / "drop-three-files.png", full_page=True)
-
-
-def tickets_asked(requests: RequestLog, app: App) -> list[dict[str, Any]]:
-    """The bodies of the tickets the page asked for, alone or in batches (small files)."""
-    asked: list[dict[str, Any]] = []
-    for request in requests.posts_to(app.url):
-        body = json.loads(request.post_data or "null")
-        if request.url == f"{app.url}/api/uploads":
-            asked.append(body)
-        elif request.url == f"{app.url}/api/uploads/batch":
-            asked.extend(body["uploads"])
-    return asked
 
 
 def test_a_lost_connection_to_storage_can_be_retried(

@@ -215,16 +215,17 @@ def test_a_part_whose_url_expired_is_signed_again_without_bothering_the_user(
     alice_page: Page, app: App, settings: Any, tmp_path: Path
 ) -> None:
     page = alice_page
-    change_app_settings(settings, TICKET_EXPIRES=4)
+    # Long enough for a freshly signed part to reach S3 on a loaded machine, short enough that
+    # part 3's URL expires while the browser waits.
+    change_app_settings(settings, TICKET_EXPIRES=10)
     big = sparse_file(tmp_path / "footage.zip", 70 * MB, head=b"PK\x03\x04")
     requests = RequestLog(page)
-    # Part 3's URL expires while the browser waits.
-    hold_first_request(page, "PUT", lambda url: "partNumber=3&" in url, 5000)
+    hold_first_request(page, "PUT", lambda url: "partNumber=3&" in url, 12_000)
     page.evaluate(RECORD_PROGRESS)
 
     page.locator("[data-input]").set_input_files(big)
 
-    expect_done(queue_row(page, "footage.zip"), timeout=60_000)
+    expect_done(queue_row(page, "footage.zip"), timeout=90_000)
     part_three = [r for r in requests.puts_to(app.s3_endpoint) if "partNumber=3&" in r.url]
     statuses = [r.response().status for r in part_three]
     assert statuses[0] == 403  # expired

@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 import base64
-import json
-from typing import Any
 
 from playwright.sync_api import Page, expect
 
 from direct_to_s3.models import Upload
-from tests.e2e.helpers import App, RequestLog, choose_visibility, expect_done, queue_row
+from tests.e2e.helpers import (
+    App,
+    RequestLog,
+    choose_visibility,
+    expect_done,
+    queue_row,
+    tickets_asked,
+)
 from tests.e2e.test_drop import PASTE
 
 HEIC = b"\x00\x00\x00\x18ftypheic\x00\x00\x00\x00mif1heic" + b"\x00" * 200
@@ -19,14 +24,6 @@ def pick(page: Page, name: str, mime_type: str, content: bytes) -> None:
     """Adds one file whose `File.type` is `mime_type`, "" as a browser gives for a file of no
     recognisable type (pasted: Playwright's file chooser would make "" octet-stream)."""
     page.evaluate(PASTE, [name, mime_type, base64.b64encode(content).decode()])
-
-
-def ticket_requests(requests: RequestLog, app: App) -> list[dict[str, Any]]:
-    return [
-        json.loads(request.post_data or "")
-        for request in requests.posts_to(app.url)
-        if request.url == f"{app.url}/api/uploads"
-    ]
 
 
 def test_a_file_of_no_type_is_refused_as_public_before_any_request(
@@ -44,7 +41,7 @@ def test_a_file_of_no_type_is_refused_as_public_before_any_request(
         "This file's type could not be recognised. "
         "Files of unknown type can be uploaded as private files only."
     )
-    assert ticket_requests(requests, app) == []
+    assert tickets_asked(requests, app) == []
 
 
 def test_a_file_the_browser_calls_octet_stream_is_refused_as_public_the_same_way(
@@ -69,9 +66,7 @@ def test_a_file_of_no_type_goes_up_as_private(alice_page: Page, app: App) -> Non
     pick(page, "backup.dat", "", b"\x00\x01\x02 some bytes")
 
     expect_done(queue_row(page, "backup.dat"))
-    assert [t["content_type"] for t in ticket_requests(requests, app)] == [
-        "application/octet-stream"
-    ]
+    assert [t["content_type"] for t in tickets_asked(requests, app)] == ["application/octet-stream"]
     assert Upload.objects.get().content_type == "application/octet-stream"
 
 

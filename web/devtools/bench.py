@@ -588,7 +588,7 @@ def run(
     (out_dir / "results.md").write_text(table)
     results = {**asdict(report), "targets": [asdict(t) for t in targets(report)]}
     (out_dir / "results.json").write_text(json.dumps(results, indent=2))
-    if report.uploads and report.rates:
+    if report.uploads or report.browser_sizes() or report.networks:  # a folders-only run has none
         chart(report, out_dir / "results.png")
     return report, table
 
