@@ -21,6 +21,7 @@ ACTION_FOR_OPERATION = {
     "head_object": "s3:GetObject",
     "get_object": "s3:GetObject",
     "delete_object": "s3:DeleteObject",
+    "delete_objects": "s3:DeleteObject",  # checked for each key of the request
     "create_multipart_upload": "s3:PutObject",
     "upload_part": "s3:PutObject",
     "complete_multipart_upload": "s3:PutObject",
