@@ -16,10 +16,10 @@ from typing import Any
 import pytest
 from playwright.sync_api import ConsoleMessage, Page, Request, Response, Route
 
+from devtools.uppy_bundle import bundle
 from direct_to_s3.models import Upload
 from tests.conftest import change_app_settings
 from tests.e2e.helpers import MB, App, log_in, pdf_bytes, png_bytes, sparse_file, write_file
-from tests.e2e.uppy_bundle import bundle
 
 PAGE = "/uppy-test/"
 HARNESS = "window.uppy = uppy;\n"

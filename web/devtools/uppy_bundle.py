@@ -1,6 +1,7 @@
-"""Stock Uppy from npm, bundled the way a site would bundle it, for the browser tests.
+"""Stock Uppy from npm, bundled the way a site would bundle it: for the browser tests and the
+bench's Uppy rows.
 
-The packages are pinned in `tests/e2e/uppy/package.json` and `package-lock.json` (npm's
+The packages are pinned in `web/devtools/uppy/package.json` and `package-lock.json` (npm's
 sha512 of every tarball): `npm ci` installs exactly those into `.artifacts/npm/uppy-<lock
 hash>/` the first time, refusing any tarball whose hash differs, and esbuild (pinned there too)
 bundles the README's "Using Uppy" code. Install scripts are not run; esbuild's binary comes
@@ -32,7 +33,7 @@ def installed() -> Path:
     if not (target / "node_modules" / ".package-lock.json").is_file():
         npm = shutil.which("npm")
         if npm is None:
-            raise RuntimeError("The Uppy tests fetch Uppy with npm, which is missing")
+            raise RuntimeError("Uppy is fetched with npm, which is missing")
         CACHE.mkdir(parents=True, exist_ok=True)
         with tempfile.TemporaryDirectory(dir=CACHE) as scratch:
             work = Path(scratch) / "uppy"
@@ -61,7 +62,8 @@ def readme_uppy_code() -> str:
 
 
 def bundle(harness: str) -> str:
-    """The README's code with `harness` (the test's own lines) after it, bundled as one module."""
+    """The README's code with `harness` (the caller's own lines) after it, bundled as one
+    module."""
     packages = installed()
     with tempfile.TemporaryDirectory(dir=packages) as scratch:
         entry = Path(scratch) / "uploads.js"
