@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from devtools import bench
-from devtools.benchreport import PATHS, KiB, MiB, label, targets
+from devtools.benchreport import BROWSER_PATHS, PATHS, KiB, MiB, label, targets
 
 # e2e: the browser rows drive Debian's Chromium.
 pytestmark = [pytest.mark.harness_smoke, pytest.mark.integration, pytest.mark.e2e]
@@ -48,7 +48,9 @@ def test_table_has_a_row_per_size_and_path_and_every_target(results: tuple) -> N
         for path in PATHS:
             assert f"| {label(size)} | {path} |" in table
     for size in SIZES:
-        assert f"| {label(size)} | browser |" in table
+        for path in BROWSER_PATHS:
+            assert f"| {label(size)} | {path} |" in table
+        assert f"- page ÷ stock Uppy 6, {label(size)}: " in table
     assert "| POST /api/uploads (presign) |" in table
     assert "| POST /bench/insert (one row, the baseline) |" in table
     assert "| GET /bench/ping (trivial JSON) |" in table
@@ -57,7 +59,8 @@ def test_table_has_a_row_per_size_and_path_and_every_target(results: tuple) -> N
             f"| {target.name} | {target.measured} | {'pass' if target.passed else 'MISS'} |"
             in table
         )
-    assert len(targets(report)) == 10  # 6, the browser path 2, the presign baseline and CPU 2
+    # 6, the browser path 2, page ÷ Uppy 1, the presign baseline and CPU 2
+    assert len(targets(report)) == 11
 
 
 def test_every_upload_arrived_through_its_own_path(results: tuple) -> None:
@@ -84,16 +87,16 @@ def test_every_view_answered_without_errors(results: tuple) -> None:
         assert 0 < report.rate(view, "p50_ms") <= report.rate(view, "p99_ms")
 
 
-def test_the_upload_page_and_raw_s3_took_each_file_in_turn(results: tuple) -> None:
+def test_the_upload_page_stock_uppy_and_raw_s3_took_each_file_in_turn(results: tuple) -> None:
     report, _, _ = results
 
     loopback = [run for run in report.browser if not run.network]
     assert sorted((run.size, run.path) for run in loopback) == sorted(
-        (size, path) for size in SIZES for path in ("raw", "browser")
+        (size, path) for size in SIZES for path in BROWSER_PATHS
     )
     for run in loopback:
         assert run.seconds > 0
         assert run.long_task_ms >= run.longest_task_ms >= 0
         if run.path == "browser":
             assert 0 < run.ticket_seconds + run.complete_seconds < run.seconds
-    assert all(run.key.startswith("media/") for run in loopback if run.path == "browser")
+    assert all(run.key.startswith("media/") for run in loopback if run.path != "raw")

@@ -9,10 +9,12 @@ Starts SeaweedFS and the app under gunicorn (`devtools.stack`), then, interleave
 - direct: our client library doing the whole flow (ticket → S3 → complete);
 - proxy: the file posted as a form to a Django view that saves it with django-storages;
 - browser: the upload page in headless Chromium, logged in, the file picked through its input
-  (`devtools.benchbrowser`), interleaved with raw uploads of the same file;
-- then raw, direct and the page again, each behind the same emulated real-world links (a network
-  namespace behind a rate-limited veth and delaying relays: `devtools.benchnet`), as shares of
-  the link's uplink. Skipped, saying why, where namespaces cannot be made (not root, no iproute2).
+  (`devtools.benchbrowser`), interleaved with raw uploads of the same file and with stock Uppy 6
+  (uppy: the README's Uppy code and the app's adapter, from pinned npm packages);
+- then raw, direct, the page and Uppy again, each behind the same emulated real-world links (a
+  network namespace behind a rate-limited veth and delaying relays: `devtools.benchnet`), as
+  shares of the link's uplink. Skipped, saying why, where namespaces cannot be made (not root,
+  no iproute2).
 
 For each upload it records, from the gunicorn workers: CPU seconds, peak RSS (the kernel's
 high-water mark, reset before each run) and bytes received (counted by `devtools.meter`). Then
@@ -47,7 +49,10 @@ from boto3.s3.transfer import TransferConfig
 
 from devtools import benchbrowser, benchfolders, benchnet, netlink
 from devtools.benchreport import (
+    BROWSER_PATHS,
+    NETWORK_PATHS,
     NETWORKS,
+    PAGE_PATHS,
     PATHS,
     VIEWS,
     GiB,
@@ -83,7 +88,6 @@ QUICK_NETWORK_SIZES = (8 * MiB, 72 * MiB)
 # Many small files (count, size): a folder of photos, a folder of small documents.
 DEFAULT_FOLDERS = [(200, 200 * KiB), (2000, 20 * KiB)]
 NETWORK_ROUNDS = 3  # at most: a 128 MiB upload at 20 Mbit/s takes almost a minute
-NETWORK_PATHS = ("raw", "direct", "browser")
 THRESHOLD = DEFAULT_MULTIPART_THRESHOLD  # the app's default UPLOAD_MULTIPART_THRESHOLD
 PARALLEL = 4  # the client's default
 PASSWORD = "bench-password-not-a-secret"  # noqa: S105 (throw-away local users)
@@ -312,7 +316,12 @@ def measure_uploads(
 
 
 def measure_browser(
-    stack: Stack, report: Report, load: OtherLoad, files: dict[int, LocalFile], log: Log
+    stack: Stack,
+    report: Report,
+    load: OtherLoad,
+    files: dict[int, LocalFile],
+    paths: tuple[str, ...],
+    log: Log,
 ) -> None:
     settings = report.settings
     # The raw uploads go through the same client, part size and concurrency as in the table above.
@@ -324,6 +333,7 @@ def measure_browser(
         check_and_delete=uploaders.check_and_delete,
         measuring=load.measure,
         files=files,
+        paths=paths,
         repeat=settings["repeat"],
         username="bench-browser",
         password=PASSWORD,
@@ -482,6 +492,7 @@ def run(
     parallel: int = PARALLEL,
     threshold: int = THRESHOLD,
     browser_sizes: list[int] | None = None,
+    browser_paths: tuple[str, ...] = BROWSER_PATHS,
     network_sizes: dict[Network, list[int]] | None = None,
     network_paths: tuple[str, ...] = NETWORK_PATHS,
     network_repeat: int | None = None,
@@ -526,6 +537,7 @@ def run(
                 "parallel": parallel,
                 "threshold": threshold,
                 "browser_sizes": browser_sizes,
+                "browser_paths": list(browser_paths),
                 "network_sizes": {n.name: s for n, s in network_sizes.items()},
                 "network_paths": list(network_paths),
                 "network_repeat": network_repeat,
@@ -545,8 +557,10 @@ def run(
             measure_uploads(stack, report, load, {s: files[s] for s in sizes}, tiny, log)
         if browser_sizes:
             listed = ", ".join(label(s) for s in browser_sizes)
-            log(f"Browser: {listed} x raw, browser, {repeat} rounds")
-            measure_browser(stack, report, load, {s: files[s] for s in browser_sizes}, log)
+            log(f"Browser: {listed} x {', '.join(browser_paths)}, {repeat} rounds")
+            measure_browser(
+                stack, report, load, {s: files[s] for s in browser_sizes}, browser_paths, log
+            )
         if network_sizes:
             for network, chosen in network_sizes.items():
                 log(
@@ -662,6 +676,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--no-browser", action="store_true", help="no browser rows (no Chromium needed)"
     )
+    parser.add_argument("--no-uppy", action="store_true", help="no stock Uppy rows (no npm needed)")
     parser.add_argument(
         "--folders",
         type=parse_folders,
@@ -717,7 +732,13 @@ def main(argv: list[str] | None = None) -> int:
                 else args.browser_sizes
                 or list(QUICK_BROWSER_SIZES if args.quick else BROWSER_SIZES),
                 network_sizes={} if args.no_networks or only else network_sizes(args),
-                network_paths=NETWORK_PATHS[:2] if args.no_browser else NETWORK_PATHS,
+                browser_paths=tuple(p for p in BROWSER_PATHS if p != "uppy" or not args.no_uppy),
+                network_paths=tuple(
+                    path
+                    for path in NETWORK_PATHS
+                    if not (args.no_browser and path in PAGE_PATHS)
+                    and not (args.no_uppy and path == "uppy")
+                ),
                 loopback=not (args.networks_only or only),
                 folders=[]
                 if args.networks_only

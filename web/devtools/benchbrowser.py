@@ -8,6 +8,11 @@ inside the page, from the input's change event to the uploader's `direct_to_s3:u
 bucket. A PerformanceObserver injected before the page's scripts records the main thread's long
 tasks (over 50 ms: hashing parts, …) in that window: does the page stay responsive?
 
+Stock Uppy 6 (`devtools.uppy_bundle`: the README's "Using Uppy" code with the app's adapter,
+bundled from the pinned npm packages) takes the same turns as "uppy", on a page of the app's
+origin under the site's Content-Security-Policy, timed from the pick to `uppy.upload()`
+resolving, which waits for the app's complete.
+
 `chromium(command=…)` launches it through a wrapper, e.g. inside an emulated link's network
 namespace (`devtools.benchnet`), where the same page crosses the same link as the CLI and boto3.
 
@@ -29,9 +34,10 @@ from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 from typing import Any, TypeVar
 
-from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, Page, Route, sync_playwright
 
-from devtools.benchreport import BrowserRun, MiB, Network, label
+from devtools import uppy_bundle
+from devtools.benchreport import PAGE_PATHS, BrowserRun, MiB, Network, label
 from devtools.stack import Stack
 from upload_client.client import LocalFile, UploadFailed
 
@@ -72,6 +78,29 @@ RECORDER = """(() => {
     bench.finish("failed");
   });
 })();"""
+UPPY_PAGE = "/bench-uppy/"
+UPPY_HTML = f"""<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>Uppy</title>
+<script type="module" src="{UPPY_PAGE}uploads.js"></script></head>
+<body><input type="file" data-input aria-label="File"></body></html>"""
+# After the README's code: the picked file goes to Uppy as a public file, and its outcome to the
+# recorder the way the upload page reports its own.
+UPPY_HARNESS = """
+window.uppy = uppy;
+document.querySelector("[data-input]").addEventListener("change", async (event) => {
+  const [file] = event.target.files;
+  uppy.addFile({ name: file.name, type: file.type, data: file, meta: { visibility: "public" } });
+  const result = await uppy.upload();
+  const bench = window.__bench;
+  if (result.successful.length === 1) {
+    const upload = result.successful[0].response.body;
+    document.dispatchEvent(new CustomEvent("direct_to_s3:upload-complete", { detail: { upload } }));
+  } else {
+    bench.failed = String(result.failed.map((failed) => failed.error)[0] || "failed");
+    bench.finish("failed");
+  }
+});
+"""
 WAIT = """ms => Promise.race([
   window.__bench.finished,
   new Promise((resolve) => setTimeout(() => resolve("timeout"), ms)),
@@ -82,6 +111,8 @@ T = TypeVar("T")
 
 class BrowserUploader:
     """One logged-in Chromium context; each upload on a fresh page of it."""
+
+    path = "browser"
 
     def __init__(self, context: BrowserContext, base_url: str) -> None:
         self.context = context
@@ -102,15 +133,18 @@ class BrowserUploader:
         `network`: the emulated link the browser runs behind (for the timeout and the row)."""
         page = self.context.new_page()
         try:
-            page.goto(f"{self.base_url}/")
-            page.locator("[data-uploader][data-ready]").wait_for(state="attached")
+            self._open(page)
             # The page's own loading is over: what the long tasks show is the upload's.
             page.wait_for_load_state("networkidle")
-            page.locator("input[name=visibility][value=public]").check()
             page.locator("[data-input]").set_input_files(file.path)
             return self._outcome(page, file, network)
         finally:
             page.close()
+
+    def _open(self, page: Page) -> None:
+        page.goto(f"{self.base_url}/")
+        page.locator("[data-uploader][data-ready]").wait_for(state="attached")
+        page.locator("input[name=visibility][value=public]").check()
 
     def _outcome(self, page: Page, file: LocalFile, network: Network | None) -> BrowserRun:
         rate = network.up_bytes_per_second if network else 20 * MiB  # slow enough for any box
@@ -121,26 +155,63 @@ class BrowserUploader:
         )
         if outcome != "done":
             reason = bench["failed"] or f"no Done after {timeout_ms / 1000:.0f} s"
-            raise UploadFailed(f"browser upload of {label(file.size)}: {reason}")
+            raise UploadFailed(f"{self.path} upload of {label(file.size)}: {reason}")
         if not bench["observing"]:
             raise RuntimeError("this Chromium reports no long tasks (PerformanceObserver)")
-        page.locator("[data-queue] > li[data-state=done]").wait_for(state="attached")
         picked, done = bench["picked"], bench["done"]
-        uploading, verifying = bench["states"]["uploading"], bench["states"]["verifying"]
         tasks = [duration for start, duration in bench["longTasks"] if picked <= start <= done]
         return BrowserRun(
             round=0,
-            path="browser",
+            path=self.path,
             size=file.size,
             seconds=(done - picked) / 1000,
-            ticket_seconds=(uploading - picked) / 1000,
-            complete_seconds=(done - verifying) / 1000,
+            **self._waits(page, bench),
             network=network.name if network else "",
             long_task_ms=sum(tasks),
             longest_task_ms=max(tasks, default=0.0),
             long_tasks=len(tasks),
             key=bench["key"],
         )
+
+    def _waits(self, page: Page, bench: dict[str, Any]) -> dict[str, float]:
+        """The page's wait for the app before the bytes and after them."""
+        page.locator("[data-queue] > li[data-state=done]").wait_for(state="attached")
+        picked, done = bench["picked"], bench["done"]
+        uploading, verifying = bench["states"]["uploading"], bench["states"]["verifying"]
+        return {
+            "ticket_seconds": (uploading - picked) / 1000,
+            "complete_seconds": (done - verifying) / 1000,
+        }
+
+
+class UppyUploader(BrowserUploader):
+    """Stock Uppy 6 on a page of the app's origin, in the same logged-in context."""
+
+    path = "uppy"
+
+    def __init__(self, context: BrowserContext, base_url: str) -> None:
+        super().__init__(context, base_url)
+        policy = context.request.get(f"{base_url}/").headers["content-security-policy"]
+        script = uppy_bundle.bundle(UPPY_HARNESS)
+
+        def serve(route: Route) -> None:
+            if route.request.url.endswith("uploads.js"):
+                route.fulfill(body=script, content_type="text/javascript")
+            else:
+                headers = {"Content-Security-Policy": policy}
+                route.fulfill(body=UPPY_HTML, content_type="text/html", headers=headers)
+
+        # A routed page has no network address of its own: Chromium's Local Network Access
+        # would keep it from reaching S3 on loopback unless allowed.
+        context.grant_permissions(["local-network-access"])
+        context.route(f"{base_url}{UPPY_PAGE}**", serve)
+
+    def _open(self, page: Page) -> None:
+        page.goto(f"{self.base_url}{UPPY_PAGE}")
+        page.wait_for_function("() => window.uppy !== undefined")
+
+    def _waits(self, page: Page, bench: dict[str, Any]) -> dict[str, float]:
+        return {}  # Uppy reports no moments in between
 
 
 @contextmanager
@@ -175,15 +246,19 @@ def logged_in(
     password: str,
     warm: LocalFile,
     check_and_delete: Callable[[str, int], None],
-) -> Iterator[BrowserUploader]:
-    """A logged-in context that has uploaded `warm` once: first-visit costs are not counted."""
+    paths: Sequence[str] = PAGE_PATHS,
+) -> Iterator[dict[str, BrowserUploader]]:
+    """`paths`' uploaders ("browser", "uppy") in one logged-in context, each having uploaded
+    `warm` once: first-visit costs are not counted."""
     context = browser.new_context(viewport={"width": 1100, "height": 900})
     context.add_init_script(RECORDER)
     try:
-        uploader = BrowserUploader(context, base_url)
-        uploader.log_in(username, password)
-        check_and_delete(uploader.upload(warm).key, warm.size)
-        yield uploader
+        BrowserUploader(context, base_url).log_in(username, password)
+        kinds = {"browser": BrowserUploader, "uppy": UppyUploader}
+        uploaders = {path: kinds[path](context, base_url) for path in paths}
+        for uploader in uploaders.values():
+            check_and_delete(uploader.upload(warm).key, warm.size)
+        yield uploaders
     finally:
         context.close()
 
@@ -208,12 +283,14 @@ def measure(
     check_and_delete: Callable[[str, int], None],
     measuring: Callable[[], AbstractContextManager[None]],
     files: dict[int, LocalFile],
+    paths: tuple[str, ...],
     repeat: int,
     username: str,
     password: str,
     log: Log,
 ) -> list[BrowserRun]:
-    """Browser and raw uploads of `files` over loopback, interleaved, in a thread of its own."""
+    """Uploads of `files` up each of `paths` ("raw" and `PAGE_PATHS`) over loopback,
+    interleaved, in a thread of its own."""
     return in_thread(
         _measure,
         base_url=stack.base_url,
@@ -221,6 +298,7 @@ def measure(
         check_and_delete=check_and_delete,
         measuring=measuring,
         files=files,
+        paths=paths,
         repeat=repeat,
         username=username,
         password=password,
@@ -235,6 +313,7 @@ def _measure(
     check_and_delete: Callable[[str, int], None],
     measuring: Callable[[], AbstractContextManager[None]],
     files: dict[int, LocalFile],
+    paths: tuple[str, ...],
     repeat: int,
     username: str,
     password: str,
@@ -242,36 +321,39 @@ def _measure(
 ) -> list[BrowserRun]:
     runs: list[BrowserRun] = []
     warm = tiny_file(files[min(files)])
+    in_chromium = [path for path in paths if path in PAGE_PATHS]
     with (
         chromium() as browser,
-        logged_in(browser, base_url, username, password, warm, check_and_delete) as uploader,
+        logged_in(
+            browser, base_url, username, password, warm, check_and_delete, in_chromium
+        ) as uploaders,
     ):
 
-        def browser_path(file: LocalFile) -> BrowserRun:
+        def send(path: str, file: LocalFile) -> BrowserRun:
             with measuring():
-                run = uploader.upload(file)
+                if path in uploaders:
+                    run = uploaders[path].upload(file)
+                else:
+                    started = time.perf_counter()
+                    key = raw(file)
+                    run = BrowserRun(0, "raw", file.size, time.perf_counter() - started, key=key)
             check_and_delete(run.key, file.size)
             return run
 
-        def raw_path(file: LocalFile) -> BrowserRun:
-            with measuring():
-                started = time.perf_counter()
-                key = raw(file)
-                seconds = time.perf_counter() - started
-            check_and_delete(key, file.size)
-            return BrowserRun(round=0, path="raw", size=file.size, seconds=seconds)
-
-        sizes = sorted(files)
         for round_ in range(repeat):
-            for index, size in enumerate(sizes):
-                first_raw = (round_ + index) % 2 == 0  # each path goes first in turn
-                order = [raw_path, browser_path] if first_raw else [browser_path, raw_path]
-                for send in order:
-                    run = send(files[size])
+            for index, size in enumerate(sorted(files)):
+                for path in turns(paths, round_ + index):
+                    run = send(path, files[size])
                     run.round = round_
                     runs.append(run)
                     log(line(run, repeat))
     return runs
+
+
+def turns(paths: tuple[str, ...], shift: int) -> Iterator[str]:
+    """`paths` in order, starting from the `shift`th: each path goes first in turn."""
+    shift %= len(paths)
+    yield from paths[shift:] + paths[:shift]
 
 
 def tiny_file(like: LocalFile) -> LocalFile:
@@ -289,7 +371,7 @@ def line(run: BrowserRun, rounds: int, network: Network | None = None) -> str:
         speed = f"{run.size * 8 / run.seconds / 1e6:6.1f} Mbit/s ({share:.0%} of the uplink)"
     tasks = (
         f"   long tasks {run.long_task_ms:5.0f} ms (longest {run.longest_task_ms:.0f} ms)"
-        if run.path == "browser"
+        if run.path in PAGE_PATHS
         else ""
     )
     where = f" @ {network.name}" if network else ""

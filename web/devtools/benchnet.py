@@ -1,19 +1,19 @@
-"""The three ways up under emulated networks, for `devtools.bench`: raw boto3, the CLI, the page.
+"""The ways up under emulated networks, for `devtools.bench`: raw boto3, the CLI, the page, Uppy.
 
 For each network, one emulated link (`devtools.netlink`: a namespace behind a rate-limited veth
 pair and delaying relays); inside it the CLI and raw boto3 (`devtools.netclient`) and, unless
-told otherwise, Chromium with the upload page (`devtools.benchbrowser`). All three cross the same
-link to the same servers, taking turns going first; each upload's throughput is then a share of
-the link's uplink.
+told otherwise, Chromium with the upload page and with stock Uppy (`devtools.benchbrowser`).
+All cross the same link to the same servers, taking turns going first; each upload's
+throughput is then a share of the link's uplink.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from contextlib import AbstractContextManager, ExitStack
 
 from devtools import benchbrowser
-from devtools.benchreport import BrowserRun, Network
+from devtools.benchreport import PAGE_PATHS, BrowserRun, Network
 from devtools.netclient import NetClient
 from devtools.netlink import EmulatedLink
 from devtools.stack import Stack
@@ -91,20 +91,23 @@ def _rounds(
     network = link.network
     runs: list[BrowserRun] = []
     with ExitStack() as resources:
-        page = None
-        if "browser" in paths:
+        in_chromium = [path for path in paths if path in PAGE_PATHS]
+        uploaders: dict[str, benchbrowser.BrowserUploader] = {}
+        if in_chromium:
             browser = resources.enter_context(benchbrowser.chromium(link.command([])))
             warm = benchbrowser.tiny_file(sized[min(sized)])
-            page = resources.enter_context(
-                benchbrowser.logged_in(browser, base_url, user, password, warm, check_and_delete)
+            uploaders = resources.enter_context(
+                benchbrowser.logged_in(
+                    browser, base_url, user, password, warm, check_and_delete, in_chromium
+                )
             )
         for round_ in range(repeat):
             for index, size in enumerate(sorted(sized)):
-                for path in _turn(paths, round_ + index):
+                for path in benchbrowser.turns(paths, round_ + index):
                     file = sized[size]
                     with measuring():
-                        if page is not None and path == "browser":
-                            run = page.upload(file, network)
+                        if path in uploaders:
+                            run = uploaders[path].upload(file, network)
                         else:
                             seconds, key = cli.upload(path, file)
                             run = BrowserRun(round_, path, size, seconds, network.name, key=key)
@@ -113,9 +116,3 @@ def _rounds(
                     runs.append(run)
                     log(benchbrowser.line(run, repeat, network))
     return runs
-
-
-def _turn(paths: tuple[str, ...], shift: int) -> Iterator[str]:
-    """Each path goes first in turn."""
-    shift %= len(paths)
-    yield from paths[shift:] + paths[:shift]

@@ -19,8 +19,13 @@ PRESIGN_CPU_MS = 2.0  # app CPU per presign, the target
 TARGET_FROM = 64 * MiB  # direct ÷ raw is a target from this size up
 # browser ÷ raw targets: one form POST, one multipart upload (the app's default threshold: 32 MiB)
 BROWSER_TARGETS = {32 * MiB: 0.85, 256 * MiB: 0.90}
-NETWORK_PATHS = ("raw", "direct", "browser")
+BROWSER_PATHS = ("raw", "browser", "uppy")  # "uppy": stock Uppy 6 through the app's adapter
+NETWORK_PATHS = ("raw", "direct", "browser", "uppy")
+PAGE_PATHS = ("browser", "uppy")  # the paths in Chromium: long tasks are theirs
 UPLINK_TARGET = (256 * MiB, 0.90)  # the page ÷ the emulated uplink, at this size
+# page ÷ stock Uppy, throughput: over loopback at these sizes, and behind the first network
+UPPY_TARGETS = {256 * MiB: 1.3, 1 * GiB: 1.3}
+UPPY_NETWORK_TARGET = (256 * MiB, 1.5)
 
 
 @dataclass
@@ -52,13 +57,14 @@ class RateRun:
 
 @dataclass
 class BrowserRun:
-    """One upload of the browser comparison (the upload page, "browser", or boto3, "raw") or,
-    with `network` set, of any path ("raw", "direct": the CLI, "browser") behind that network."""
+    """One upload of the browser comparison (the upload page, "browser"; stock Uppy through the
+    app's adapter, "uppy"; or boto3, "raw") or, with `network` set, of any path ("raw",
+    "direct": the CLI, "browser", "uppy") behind that network."""
 
     round: int
     path: str
     size: int
-    seconds: float  # the page's: from the file input's change event to upload-complete
+    seconds: float  # in Chromium: from the file input's change event to the app's complete
     network: str = ""  # an emulated network's name; "" for loopback, unlimited
     long_task_ms: float = 0.0  # the page's main thread: long tasks (> 50 ms), in total
     longest_task_ms: float = 0.0
@@ -185,25 +191,30 @@ class Report:
         ]
         return statistics.median(getattr(run, attribute) for run in runs)
 
-    def browser_ratio(self, size: int) -> float:
-        """browser ÷ raw throughput: the median of each round's ratio (see speed_ratio)."""
-        seconds = {
-            (r.round, r.path): r.seconds for r in self.browser if r.size == size and not r.network
-        }
-        rounds = sorted({r for r, p in seconds if p == "browser"})
-        return statistics.median(seconds[r, "raw"] / seconds[r, "browser"] for r in rounds)
+    def browser_paths(self, size: int) -> list[str]:
+        measured = {r.path for r in self.browser if not r.network and r.size == size}
+        return [path for path in BROWSER_PATHS if path in measured]
+
+    def browser_ratio(self, size: int, path: str = "browser", over: str = "raw") -> float | None:
+        """`path`'s throughput ÷ `over`'s over loopback (see round_ratio)."""
+        return self.round_ratio(path, over, size, "")
 
     def network_ratio(self, network: Network, size: int, path: str) -> float | None:
-        """path ÷ raw behind `network`: the median of each round's ratio (see speed_ratio)."""
+        """path ÷ raw behind `network` (see round_ratio)."""
+        return self.round_ratio(path, "raw", size, network.name)
+
+    def round_ratio(self, path: str, over: str, size: int, network: str) -> float | None:
+        """How many times as fast `path` is as `over`: the median of each round's ratio (see
+        speed_ratio); None where the two were not measured in the same rounds."""
         seconds = {
             (r.round, r.path): r.seconds
             for r in self.browser
-            if r.network == network.name and r.size == size
+            if r.network == network and r.size == size
         }
-        rounds = sorted({r for r, p in seconds if p == path and (r, "raw") in seconds})
+        rounds = sorted({r for r, p in seconds if p == path and (r, over) in seconds})
         if not rounds:
             return None
-        return statistics.median(seconds[r, "raw"] / seconds[r, path] for r in rounds)
+        return statistics.median(seconds[r, over] / seconds[r, path] for r in rounds)
 
     def uplink_share(self, network: Network, size: int, path: str = "browser") -> float:
         """A path's throughput as a share of the emulated uplink, from the median time."""
@@ -236,6 +247,7 @@ def targets(report: Report) -> list[Target]:
     found = upload_targets(report) if report.uploads else []
     found += browser_targets(report)
     found += network_targets(report)
+    found += uppy_targets(report)
     if report.rates:
         found += rate_targets(report)
     return found + folder_targets(report)
@@ -328,9 +340,42 @@ def browser_targets(report: Report) -> list[Target]:
     found = []
     for size, goal in sorted(wanted.items()):
         ratio = report.browser_ratio(size)
+        if ratio is None:
+            continue
         found.append(
             Target(
                 f"browser ÷ raw S3 throughput ≥ {goal:.2f} at {label(size)}",
+                f"{ratio:.2f}",
+                ratio >= goal,
+            )
+        )
+    return found
+
+
+def uppy_targets(report: Report) -> list[Target]:
+    """The page ÷ stock Uppy: over loopback at the sizes the targets name (in shorter runs, the
+    largest measured), behind the first network at 256 MiB (or its largest size measured)."""
+    found = []
+    sizes = [s for s in report.browser_sizes() if "uppy" in report.browser_paths(s)]
+    wanted = {s: goal for s, goal in UPPY_TARGETS.items() if s in sizes}
+    if sizes and not wanted:
+        wanted = {sizes[-1]: min(UPPY_TARGETS.values())}
+    places = [("", size, goal, "") for size, goal in sorted(wanted.items())]
+    if report.networks:
+        network = report.networks[0]
+        sizes = [s for s in report.browser_sizes(network.name)
+                 if {"browser", "uppy"} <= set(report.network_paths(network.name, s))]  # fmt: skip
+        size, goal = UPPY_NETWORK_TARGET
+        if sizes:
+            at = size if size in sizes else sizes[-1]
+            places.append((network.name, at, goal, f", {network.name}"))
+    for network_name, size, goal, where in places:
+        ratio = report.round_ratio("browser", "uppy", size, network_name)
+        if ratio is None:
+            continue
+        found.append(
+            Target(
+                f"page ÷ stock Uppy 6 throughput ≥ {goal:.1f} at {label(size)}{where}",
                 f"{ratio:.2f}",
                 ratio >= goal,
             )
@@ -485,36 +530,56 @@ def browser_markdown(report: Report) -> list[str]:
         "The upload page in headless Chromium (logged in; files picked through its file input; "
         "timed from the pick to the row's Done, so the ticket, any part signing, the per-part "
         "MD5 and the complete call are in), interleaved with raw boto3 uploads of the same "
-        f"file, medians of {rounds} rounds. Long tasks: the page's main thread busy for over "
-        "50 ms at a stretch between pick and Done. Ticket and complete: of the time, the page's "
-        "wait for the app before the bytes (multipart: resume check too) and after them.",
+        "file and, as uppy, stock Uppy 6 (`@uppy/core` and `@uppy/aws-s3`, pinned) running the "
+        "README's code with the app's adapter, timed from the pick to Uppy's upload resolving "
+        f"after the app's complete; medians of {rounds} rounds. Long tasks: the page's main "
+        "thread busy for over 50 ms at a stretch between pick and Done. Ticket and complete: "
+        "of the time, the page's wait for the app before the bytes (multipart: resume check "
+        "too) and after them.",
         "",
         "| Size | Path | Time (s) | MiB/s | ÷ raw | Ticket (s) | Complete (s) "
         "| Long tasks, total (ms) | Longest (ms) |",
         "|---|---|--:|--:|--:|--:|--:|--:|--:|",
     ]
     for size in report.browser_sizes():
-        for path in ("raw", "browser"):
+        for path in report.browser_paths(size):
             seconds = report.browser_median(path, size, "seconds")
-            ratio = report.browser_ratio(size) if path == "browser" else 1.0
-            tasks = (
-                " | ".join(
-                    f"{report.browser_median(path, size, attribute):{form}}"
-                    for attribute, form in (
-                        ("ticket_seconds", ".3f"),
-                        ("complete_seconds", ".3f"),
-                        ("long_task_ms", ".0f"),
-                        ("longest_task_ms", ".0f"),
-                    )
-                )
-                if path == "browser"
-                else "n/a | n/a | n/a | n/a"
-            )
             lines.append(
                 f"| {label(size)} | {path} | {seconds:.3f} | {size / MiB / seconds:.1f} "
-                f"| {ratio:.2f} | {tasks} |"
+                f"| {_ratio(report.browser_ratio(size, path))} "
+                f"| {_page_columns(report, path, size, '')} |"
             )
+    lines += _versus_uppy(report, "")
     return lines
+
+
+def _ratio(ratio: float | None) -> str:
+    return "n/a" if ratio is None else f"{ratio:.2f}"
+
+
+def _page_columns(report: Report, path: str, size: int, network: str) -> str:
+    """Ticket and complete (the page's), long tasks (both paths in Chromium)."""
+    columns = []
+    for attribute, form in (
+        ("ticket_seconds", ".3f"),
+        ("complete_seconds", ".3f"),
+        ("long_task_ms", ".0f"),
+        ("longest_task_ms", ".0f"),
+    ):
+        timed = path == "browser" or (path in PAGE_PATHS and "task" in attribute)
+        value = report.browser_median(path, size, attribute, network) if timed else None
+        columns.append("n/a" if value is None else f"{value:{form}}")
+    return " | ".join(columns)
+
+
+def _versus_uppy(report: Report, network: str) -> list[str]:
+    where = f" ({network})" if network else ""
+    lines = []
+    for size in report.browser_sizes(network):
+        ratio = report.round_ratio("browser", "uppy", size, network)
+        if ratio is not None:
+            lines.append(f"- page ÷ stock Uppy 6{where}, {label(size)}: {ratio:.2f}")
+    return ["", *lines] if lines else []
 
 
 def network_markdown(report: Report) -> list[str]:
@@ -528,7 +593,8 @@ def network_markdown(report: Report) -> list[str]:
         "Behind emulated links (a network namespace behind a veth pair: the kernel's tbf for "
         "the rates, relays adding half the round trip each way and one per new connection; "
         "no slow start or loss, so upper bounds), each path in turn, medians of "
-        f"{rounds} rounds. raw: boto3; direct: the CLI; browser: the upload page. ÷ uplink: "
+        f"{rounds} rounds. raw: boto3; direct: the CLI; browser: the upload page; uppy: stock "
+        "Uppy 6 with the app's adapter. ÷ uplink: "
         "the throughput as a share of the uplink's rate (the packets' headers take about 4.5 % "
         "of it, so a full link shows about 0.95); ÷ raw: as on loopback, on the same link.",
         "",
@@ -540,24 +606,15 @@ def network_markdown(report: Report) -> list[str]:
         for size in report.browser_sizes(network.name):
             for path in report.network_paths(network.name, size):
                 seconds = report.browser_median(path, size, "seconds", network.name)
-                page = "n/a | n/a | n/a | n/a"
-                if path == "browser":
-                    page = " | ".join(
-                        f"{report.browser_median(path, size, attribute, network.name):{form}}"
-                        for attribute, form in (
-                            ("ticket_seconds", ".3f"),
-                            ("complete_seconds", ".3f"),
-                            ("long_task_ms", ".0f"),
-                            ("longest_task_ms", ".0f"),
-                        )
-                    )
-                ratio = report.network_ratio(network, size, path)
                 lines.append(
                     f"| {network.name} | {label(size)} | {path} | {seconds:.3f} "
                     f"| {size * 8 / seconds / 1e6:.1f} "
                     f"| {report.uplink_share(network, size, path):.2f} "
-                    f"| {'n/a' if ratio is None else f'{ratio:.2f}'} | {page} |"
+                    f"| {_ratio(report.network_ratio(network, size, path))} "
+                    f"| {_page_columns(report, path, size, network.name)} |"
                 )
+    for network in report.networks:
+        lines += _versus_uppy(report, network.name)
     return lines
 
 
@@ -569,7 +626,13 @@ def chart(report: Report, path: Path) -> None:
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    colours = {"raw": "#8c8c8c", "direct": "#2a7ab0", "proxy": "#d9822b", "browser": "#3a9e5c"}
+    colours = {
+        "raw": "#8c8c8c",
+        "direct": "#2a7ab0",
+        "proxy": "#d9822b",
+        "browser": "#3a9e5c",
+        "uppy": "#8e5ea2",
+    }
     browser = bool(report.browser_sizes())
     columns = 2 * bool(report.uploads) + browser + bool(report.networks) or 1
     figure = plt.figure(figsize=(6 * columns, 8))
@@ -644,22 +707,25 @@ def _upload_panels(report: Report, figure: Any, grid: Any, colours: dict[str, st
 
 def _browser_panel(report: Report, axis: Any, colours: dict[str, str]) -> None:
     sizes = report.browser_sizes()
-    width = 0.4
-    for offset, path in ((-0.5, "raw"), (0.5, "browser")):
-        xs = [i + offset * width for i in range(len(sizes))]
-        values = [s / MiB / report.browser_median(path, s, "seconds") for s in sizes]
-        axis.bar(xs, values, width, label=path, color=colours[path])
+    width = 0.8 / len(BROWSER_PATHS)
+    for index, path in enumerate(BROWSER_PATHS):
+        offset = (index - (len(BROWSER_PATHS) - 1) / 2) * width
+        measured = [(i, s) for i, s in enumerate(sizes) if path in report.browser_paths(s)]
+        xs = [i + offset for i, _ in measured]
+        values = [s / MiB / report.browser_median(path, s, "seconds") for _, s in measured]
+        if xs:
+            axis.bar(xs, values, width, label=path, color=colours[path])
     for i, size in enumerate(sizes):
         axis.annotate(
-            f"÷ raw {report.browser_ratio(size):.2f}\n"
+            f"÷ raw {_ratio(report.browser_ratio(size))}\n"
             f"long tasks {report.browser_median('browser', size, 'long_task_ms'):.0f} ms",
-            (i + width / 2, size / MiB / report.browser_median("browser", size, "seconds")),
+            (i, size / MiB / report.browser_median("browser", size, "seconds")),
             ha="center",
             va="bottom",
             fontsize=8,
         )
     axis.set_xticks(range(len(sizes)), [label(s) for s in sizes])
-    axis.set_title("Upload page in Chromium vs raw S3, MiB/s (loopback)")
+    axis.set_title("Upload page and stock Uppy in Chromium vs raw S3, MiB/s (loopback)")
     axis.margins(y=0.25)
     axis.legend()
 
