@@ -9,6 +9,7 @@ import pytest
 
 from devtools import bench
 from devtools.benchreport import BROWSER_PATHS, PATHS, KiB, MiB, label, targets
+from devtools.cpuuse import KINDS
 
 # e2e: the browser rows drive Debian's Chromium.
 pytestmark = [pytest.mark.harness_smoke, pytest.mark.integration, pytest.mark.e2e]
@@ -100,3 +101,13 @@ def test_the_upload_page_stock_uppy_and_raw_s3_took_each_file_in_turn(results: t
         if run.path == "browser":
             assert 0 < run.ticket_seconds + run.complete_seconds < run.seconds
     assert all(run.key.startswith("media/") for run in loopback if run.path != "raw")
+
+
+def test_the_cpu_of_each_browser_upload_is_told_by_kind_of_process(results: tuple) -> None:
+    report, table, _ = results
+
+    for run in report.browser:
+        assert set(run.cpu) == set(KINDS)
+        if run.path != "raw":
+            assert run.cpu["chromium"] > 0
+    assert "Where the CPU went during those uploads" in table

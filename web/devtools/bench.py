@@ -68,6 +68,7 @@ from devtools.benchreport import (
     percentile,
     targets,
 )
+from devtools.cpuuse import CpuUse
 from devtools.stack import BUCKET, Stack
 from direct_to_s3.parts import DEFAULT_MULTIPART_THRESHOLD, part_size_for
 from upload_client.client import LocalFile, MultipartForm, UploadClient, UploadFailed
@@ -132,41 +133,23 @@ def _peak_rss(pid: int) -> int:
 
 
 class OtherLoad:
-    """CPU that the rest of the machine (other sessions' tests, …) used during measurements.
-
-    Busy time of all CPUs minus the CPU of this process and its descendants (the stack), over
-    windows in which none of them start or stop.
-    """
+    """CPU that the rest of the machine (other sessions' tests, …) used during measurements."""
 
     def __init__(self) -> None:
         self.other_cpu = 0.0
         self.capacity = 0.0
 
     @contextlib.contextmanager
-    def measure(self) -> Iterator[None]:
-        me = psutil.Process()
-        ours = [me, *me.children(recursive=True)]
-        busy, cpu, started = _busy(), _cpu(ours), time.monotonic()
-        yield
-        self.other_cpu += max(0.0, (_busy() - busy) - (_cpu(ours) - cpu))
-        self.capacity += (time.monotonic() - started) * (psutil.cpu_count() or 1)
+    def measure(self) -> Iterator[CpuUse]:
+        """Where the CPU went in the block: the `CpuUse` yielded is filled in when it ends."""
+        with CpuUse() as use:
+            yield use
+        self.other_cpu += use.seconds["others"]
+        self.capacity += use.wall * (psutil.cpu_count() or 1)
 
     @property
     def share(self) -> float:
         return self.other_cpu / self.capacity if self.capacity else 0.0
-
-
-def _busy() -> float:
-    t = psutil.cpu_times()
-    return t.user + t.nice + t.system + getattr(t, "irq", 0.0) + getattr(t, "softirq", 0.0)
-
-
-def _cpu(processes: list[psutil.Process]) -> float:
-    total = 0.0
-    for process in processes:
-        with contextlib.suppress(psutil.Error):
-            total += sum(process.cpu_times()[:2])
-    return total
 
 
 # --- The three ways up -------------------------------------------------------------------------
@@ -534,6 +517,7 @@ def run(
                 "seconds": seconds,
                 "clients": clients,
                 "workers": stack.workers,
+                "cores": psutil.cpu_count() or 1,
                 "parallel": parallel,
                 "threshold": threshold,
                 "browser_sizes": browser_sizes,

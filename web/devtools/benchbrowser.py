@@ -30,7 +30,7 @@ import time
 import uuid
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import AbstractContextManager, contextmanager
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -38,6 +38,7 @@ from playwright.sync_api import Browser, BrowserContext, Page, Route, sync_playw
 
 from devtools import uppy_bundle
 from devtools.benchreport import PAGE_PATHS, BrowserRun, MiB, Network, label
+from devtools.cpuuse import CpuUse, Measuring
 from devtools.stack import Stack
 from upload_client.client import LocalFile, UploadFailed
 
@@ -128,16 +129,24 @@ class BrowserUploader:
         page.close()
 
     def upload(self, file: LocalFile, network: Network | None = None) -> BrowserRun:
-        """Pick `file` on the upload page; (seconds, long tasks, stored key) in a BrowserRun.
+        """Pick `file` on the upload page; (seconds, long tasks, CPU by process, stored key)
+        in a BrowserRun.
 
         `network`: the emulated link the browser runs behind (for the timeout and the row)."""
+        rate = network.up_bytes_per_second if network else 20 * MiB  # slow enough for any box
+        timeout_ms = int(60_000 + 3000 * file.size / rate)
         page = self.context.new_page()
         try:
             self._open(page)
             # The page's own loading is over: what the long tasks show is the upload's.
             page.wait_for_load_state("networkidle")
-            page.locator("[data-input]").set_input_files(file.path)
-            return self._outcome(page, file, network)
+            with CpuUse() as use:  # from the pick to Done, as the time
+                page.locator("[data-input]").set_input_files(file.path)
+                outcome = page.evaluate(WAIT, timeout_ms)
+            run = self._outcome(page, file, outcome, timeout_ms)
+            run.network = network.name if network else ""
+            run.cpu = use.seconds
+            return run
         finally:
             page.close()
 
@@ -146,10 +155,7 @@ class BrowserUploader:
         page.locator("[data-uploader][data-ready]").wait_for(state="attached")
         page.locator("input[name=visibility][value=public]").check()
 
-    def _outcome(self, page: Page, file: LocalFile, network: Network | None) -> BrowserRun:
-        rate = network.up_bytes_per_second if network else 20 * MiB  # slow enough for any box
-        timeout_ms = int(60_000 + 3000 * file.size / rate)
-        outcome = page.evaluate(WAIT, timeout_ms)
+    def _outcome(self, page: Page, file: LocalFile, outcome: str, timeout_ms: int) -> BrowserRun:
         bench = page.evaluate(
             "() => { const { finished, finish, ...rest } = window.__bench; return rest; }"
         )
@@ -166,7 +172,6 @@ class BrowserUploader:
             size=file.size,
             seconds=(done - picked) / 1000,
             **self._waits(page, bench),
-            network=network.name if network else "",
             long_task_ms=sum(tasks),
             longest_task_ms=max(tasks, default=0.0),
             long_tasks=len(tasks),
@@ -281,7 +286,7 @@ def measure(
     stack: Stack,
     raw: Callable[[LocalFile], str],
     check_and_delete: Callable[[str, int], None],
-    measuring: Callable[[], AbstractContextManager[None]],
+    measuring: Measuring,
     files: dict[int, LocalFile],
     paths: tuple[str, ...],
     repeat: int,
@@ -311,7 +316,7 @@ def _measure(
     base_url: str,
     raw: Callable[[LocalFile], str],
     check_and_delete: Callable[[str, int], None],
-    measuring: Callable[[], AbstractContextManager[None]],
+    measuring: Measuring,
     files: dict[int, LocalFile],
     paths: tuple[str, ...],
     repeat: int,
@@ -330,13 +335,14 @@ def _measure(
     ):
 
         def send(path: str, file: LocalFile) -> BrowserRun:
-            with measuring():
+            with measuring() as use:
                 if path in uploaders:
                     run = uploaders[path].upload(file)
                 else:
                     started = time.perf_counter()
                     key = raw(file)
                     run = BrowserRun(0, "raw", file.size, time.perf_counter() - started, key=key)
+            run.cpu = run.cpu or use.seconds  # the page's own: from the pick to Done
             check_and_delete(run.key, file.size)
             return run
 

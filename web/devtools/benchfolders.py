@@ -15,13 +15,13 @@ import time
 import uuid
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import AbstractContextManager
 from pathlib import Path
 
 from playwright.sync_api import BrowserContext
 
 from devtools.benchbrowser import chromium
 from devtools.benchreport import FolderRun, label
+from devtools.cpuuse import Measuring
 from devtools.stack import BUCKET, Stack
 from upload_client.client import LocalFile, UploadClient, UploadFailed
 
@@ -69,7 +69,7 @@ def measure(
     stack: Stack,
     folders: dict[tuple[int, int], Path],
     repeat: int,
-    measuring: Callable[[], AbstractContextManager[None]],
+    measuring: Measuring,
     username: str,
     password: str,
     log: Log,
@@ -92,7 +92,7 @@ def _measure(
     stack: Stack,
     folders: dict[tuple[int, int], Path],
     repeat: int,
-    measuring: Callable[[], AbstractContextManager[None]],
+    measuring: Measuring,
     username: str,
     password: str,
     log: Log,

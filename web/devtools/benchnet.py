@@ -10,10 +10,11 @@ throughput is then a share of the link's uplink.
 from __future__ import annotations
 
 from collections.abc import Callable
-from contextlib import AbstractContextManager, ExitStack
+from contextlib import ExitStack
 
 from devtools import benchbrowser
 from devtools.benchreport import PAGE_PATHS, BrowserRun, Network
+from devtools.cpuuse import Measuring
 from devtools.netclient import NetClient
 from devtools.netlink import EmulatedLink
 from devtools.stack import Stack
@@ -31,7 +32,7 @@ def measure(
     threshold: int,
     parallel: int,
     check_and_delete: Callable[[str, int], None],
-    measuring: Callable[[], AbstractContextManager[None]],
+    measuring: Measuring,
     users: dict[str, str],
     password: str,
     log: Log,
@@ -83,7 +84,7 @@ def _rounds(
     paths: tuple[str, ...],
     repeat: int,
     check_and_delete: Callable[[str, int], None],
-    measuring: Callable[[], AbstractContextManager[None]],
+    measuring: Measuring,
     user: str,
     password: str,
     log: Log,
@@ -105,12 +106,13 @@ def _rounds(
             for index, size in enumerate(sorted(sized)):
                 for path in benchbrowser.turns(paths, round_ + index):
                     file = sized[size]
-                    with measuring():
+                    with measuring() as use:
                         if path in uploaders:
                             run = uploaders[path].upload(file, network)
                         else:
                             seconds, key = cli.upload(path, file)
                             run = BrowserRun(round_, path, size, seconds, network.name, key=key)
+                    run.cpu = run.cpu or use.seconds  # the page's own: from the pick to Done
                     check_and_delete(run.key, size)
                     run.round = round_
                     runs.append(run)

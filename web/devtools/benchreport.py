@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from devtools.cpuuse import KIND_TITLES, KINDS
+
 KiB, MiB, GiB = 1024, 1024**2, 1024**3
 PATHS = ("raw", "direct", "proxy")
 VIEWS = ("trivial", "insert", "presign")  # measured for requests/s, in this order in round 1
@@ -74,6 +76,8 @@ class BrowserRun:
     ticket_seconds: float = 0.0
     complete_seconds: float = 0.0
     key: str = ""
+    # CPU seconds used during the upload, by kind of process (`devtools.cpuuse.KINDS`)
+    cpu: dict[str, float] = field(default_factory=dict)
 
 
 @dataclass
@@ -194,6 +198,18 @@ class Report:
     def browser_paths(self, size: int) -> list[str]:
         measured = {r.path for r in self.browser if not r.network and r.size == size}
         return [path for path in BROWSER_PATHS if path in measured]
+
+    def browser_cpu(self, size: int, path: str | None = None) -> dict[str, float]:
+        """CPU seconds by kind over loopback: medians of `path`'s runs (of any path's if None;
+        empty where none was recorded)."""
+        runs = [
+            r
+            for r in self.browser
+            if not r.network and r.size == size and r.cpu and path in (None, r.path)
+        ]
+        if not runs:
+            return {}
+        return {kind: statistics.median(r.cpu.get(kind, 0.0) for r in runs) for kind in KINDS}
 
     def browser_ratio(self, size: int, path: str = "browser", over: str = "raw") -> float | None:
         """`path`'s throughput ÷ `over`'s over loopback (see round_ratio)."""
@@ -550,6 +566,33 @@ def browser_markdown(report: Report) -> list[str]:
                 f"| {_page_columns(report, path, size, '')} |"
             )
     lines += _versus_uppy(report, "")
+    lines += cpu_markdown(report)
+    return lines
+
+
+def cpu_markdown(report: Report) -> list[str]:
+    """Where the machine's CPU went during the loopback browser rows' uploads."""
+    sizes = [s for s in report.browser_sizes() if report.browser_cpu(s)]
+    if not sizes:
+        return []
+    cores = report.settings.get("cores", 2)
+    titles = " | ".join(KIND_TITLES[kind] for kind in KINDS)
+    lines = [
+        "",
+        "Where the CPU went during those uploads (CPU seconds, medians; the bench client is "
+        "this process: raw's boto3 and Playwright's side; other tools: Playwright's driver; "
+        f"idle: what was left of {cores} cores x the upload's time):",
+        "",
+        f"| Size | Path | Time (s) | {titles} | idle |",
+        "|---|---|--:|" + "--:|" * (len(KINDS) + 1),
+    ]
+    for size in sizes:
+        for path in report.browser_paths(size):
+            seconds = report.browser_median(path, size, "seconds")
+            used = report.browser_cpu(size, path)
+            idle = max(0.0, cores * seconds - sum(used.values()))
+            columns = " | ".join(f"{used[kind]:.1f}" for kind in KINDS)
+            lines.append(f"| {label(size)} | {path} | {seconds:.3f} | {columns} | {idle:.1f} |")
     return lines
 
 
