@@ -11,6 +11,7 @@ from typing import Any
 import boto3
 import pytest
 from botocore.config import Config
+from django.core.cache import cache
 from django.test import Client
 from moto import mock_aws
 
@@ -146,6 +147,14 @@ def one_request_at_a_time(live_server: Any) -> Iterator[None]:
         yield
     finally:
         httpd.set_app(django_app)
+
+
+@pytest.fixture
+def fresh_rate_buckets() -> Iterator[None]:
+    """The live server counts in this process's cache: start empty, leave nothing behind."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 # --- S3 ---------------------------------------------------------------------------------------

@@ -9,7 +9,6 @@ from typing import Any
 
 import pytest
 import requests
-from django.core.cache import cache
 
 from direct_to_s3.keys import incoming_key
 from direct_to_s3.models import Upload
@@ -17,13 +16,6 @@ from tests.conftest import change_app_settings, one_request_at_a_time
 from upload_client.client import LocalFile, MultipartForm, UploadClient
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture
-def fresh_rate_buckets() -> Iterator[None]:
-    cache.clear()
-    yield
-    cache.clear()  # the live server shares this process's cache with later tests
 
 
 @pytest.fixture
