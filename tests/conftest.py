@@ -1,6 +1,8 @@
 from __future__ import annotations
 
+import contextlib
 import json
+import threading
 import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -9,6 +11,7 @@ from typing import Any
 import boto3
 import pytest
 from botocore.config import Config
+from django.core.cache import cache
 from django.test import Client
 from moto import mock_aws
 
@@ -116,6 +119,42 @@ def s3_endpoint_url() -> str | None:
     from direct_to_s3 import s3
 
     return s3.bucket().endpoint_url
+
+
+# --- The live server --------------------------------------------------------------------------
+
+
+@contextlib.contextmanager
+def one_request_at_a_time(live_server: Any) -> Iterator[None]:
+    """Let the live server run one Django request at a time.
+
+    The test database is in-memory SQLite, so every request thread of the live server shares
+    the test's single connection; two requests writing at once (the browser and the CLI send
+    several in parallel: tickets, cancels, completes) then fail with "database table is locked".
+    Clients still send in parallel and S3 still receives in parallel; only Django's handling is
+    serialised. Response bodies are streamed after the lock is released.
+    """
+    httpd = live_server.thread.httpd
+    django_app = httpd.get_app()
+    lock = threading.Lock()
+
+    def serialised(environ: dict[str, Any], start_response: Any) -> Any:
+        with lock:
+            return django_app(environ, start_response)
+
+    httpd.set_app(serialised)
+    try:
+        yield
+    finally:
+        httpd.set_app(django_app)
+
+
+@pytest.fixture
+def fresh_rate_buckets() -> Iterator[None]:
+    """The live server counts in this process's cache: start empty, leave nothing behind."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 # --- S3 ---------------------------------------------------------------------------------------

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from devtools import bench
 from devtools.benchreport import KiB, folder_targets
+from tests.bench.conftest import Results, ToyBench
 
 # e2e: the page's row drives Debian's Chromium.
 pytestmark = [pytest.mark.harness_smoke, pytest.mark.integration, pytest.mark.e2e]
@@ -14,22 +14,12 @@ FOLDERS = [(3, 4 * KiB), (5, 1 * KiB)]
 
 
 @pytest.fixture(scope="module")
-def results(tmp_path_factory: pytest.TempPathFactory) -> tuple[bench.Report, str]:
-    return bench.run(
-        sizes=[],
-        repeat=1,
-        seconds=0.5,
-        clients=1,
-        workers=2,
-        loopback=False,
-        folders=FOLDERS,
-        out_dir=tmp_path_factory.mktemp("bench-folders"),
-        log=lambda message: None,
-    )
+def results(toy_bench: ToyBench) -> Results:
+    return toy_bench(loopback=False, folders=FOLDERS)
 
 
-def test_every_folder_went_up_through_each_path(results: tuple) -> None:
-    report, _ = results
+def test_every_folder_went_up_through_each_path(results: Results) -> None:
+    report, _, _ = results
 
     for count, size in FOLDERS:
         runs = [run for run in report.folders if (run.count, run.size) == (count, size)]
@@ -37,8 +27,8 @@ def test_every_folder_went_up_through_each_path(results: tuple) -> None:
         assert all(run.seconds > 0 for run in runs)
 
 
-def test_the_table_has_a_row_per_folder_and_path_and_their_targets(results: tuple) -> None:
-    report, table = results
+def test_the_table_has_a_row_per_folder_and_path_and_their_targets(results: Results) -> None:
+    report, table, _ = results
 
     for path in ("raw", "cli", "page"):
         assert f"| 3 x 4 KiB | {path} |" in table

@@ -4,12 +4,11 @@ times nothing."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
-from devtools import bench, netlink
+from devtools import netlink
 from devtools.benchreport import NETWORK_PATHS, KiB, MiB, Network, label, targets
+from tests.bench.conftest import Results, ToyBench
 
 WHY_NOT = netlink.unavailable()
 # e2e: the page's rows drive Debian's Chromium, in the namespace.
@@ -28,24 +27,13 @@ SIZES = [64 * KiB, 9 * MiB]  # one form POST, one multipart upload of two parts
 
 
 @pytest.fixture(scope="module")
-def results(tmp_path_factory: pytest.TempPathFactory) -> tuple[bench.Report, str, Path]:
-    out = tmp_path_factory.mktemp("bench-networks")
-    report, table = bench.run(
-        sizes=[],
-        repeat=1,
-        seconds=0.5,
-        clients=1,
-        workers=2,
-        threshold=1 * MiB,
-        network_sizes={network: SIZES for network in NETWORKS},
-        loopback=False,
-        out_dir=out,
-        log=lambda message: None,
+def results(toy_bench: ToyBench) -> Results:
+    return toy_bench(
+        threshold=1 * MiB, network_sizes={network: SIZES for network in NETWORKS}, loopback=False
     )
-    return report, table, out
 
 
-def test_each_path_sent_each_file_behind_each_network(results: tuple) -> None:
+def test_each_path_sent_each_file_behind_each_network(results: Results) -> None:
     report, _, _ = results
 
     sent = sorted((run.network, run.size, run.path) for run in report.browser)
@@ -59,7 +47,7 @@ def test_each_path_sent_each_file_behind_each_network(results: tuple) -> None:
     assert all(run.key.startswith("media/") for run in report.browser)
 
 
-def test_only_the_emulated_networks_were_measured(results: tuple) -> None:
+def test_only_the_emulated_networks_were_measured(results: Results) -> None:
     report, _, _ = results
 
     assert report.uploads == []
@@ -68,7 +56,7 @@ def test_only_the_emulated_networks_were_measured(results: tuple) -> None:
 
 
 def test_the_table_has_a_row_per_network_size_and_path_and_the_page_targets(
-    results: tuple,
+    results: Results,
 ) -> None:
     report, table, out = results
 

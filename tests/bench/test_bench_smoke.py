@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 
-from devtools import bench
 from devtools.benchreport import BROWSER_PATHS, PATHS, KiB, MiB, label, targets
 from devtools.cpuuse import KINDS
+from tests.bench.conftest import Results, ToyBench
 
 # e2e: the browser rows drive Debian's Chromium.
 pytestmark = [pytest.mark.harness_smoke, pytest.mark.integration, pytest.mark.e2e]
@@ -18,23 +17,11 @@ SIZES = [64 * KiB, 9 * MiB]  # one form POST, one multipart upload of two parts
 
 
 @pytest.fixture(scope="module")
-def results(tmp_path_factory: pytest.TempPathFactory) -> tuple[bench.Report, str, Path]:
-    out = tmp_path_factory.mktemp("bench")
-    report, table = bench.run(
-        sizes=SIZES,
-        repeat=1,
-        seconds=0.5,
-        clients=4,
-        workers=2,
-        threshold=1 * MiB,
-        browser_sizes=SIZES,
-        out_dir=out,
-        log=lambda message: None,
-    )
-    return report, table, out
+def results(toy_bench: ToyBench) -> Results:
+    return toy_bench(sizes=SIZES, clients=4, threshold=1 * MiB, browser_sizes=SIZES)
 
 
-def test_writes_the_table_the_json_and_a_png_chart(results: tuple) -> None:
+def test_writes_the_table_the_json_and_a_png_chart(results: Results) -> None:
     _, table, out = results
 
     assert (out / "results.md").read_text() == table
@@ -42,7 +29,7 @@ def test_writes_the_table_the_json_and_a_png_chart(results: tuple) -> None:
     assert (out / "results.png").read_bytes().startswith(b"\x89PNG\r\n\x1a\n")
 
 
-def test_table_has_a_row_per_size_and_path_and_every_target(results: tuple) -> None:
+def test_table_has_a_row_per_size_and_path_and_every_target(results: Results) -> None:
     report, table, _ = results
 
     for size in SIZES:
@@ -64,7 +51,7 @@ def test_table_has_a_row_per_size_and_path_and_every_target(results: tuple) -> N
     assert len(targets(report)) == 11
 
 
-def test_every_upload_arrived_through_its_own_path(results: tuple) -> None:
+def test_every_upload_arrived_through_its_own_path(results: Results) -> None:
     report, _, _ = results
 
     for size in SIZES:
@@ -79,7 +66,7 @@ def test_every_upload_arrived_through_its_own_path(results: tuple) -> None:
         assert all(run.app_peak_rss > 10 * MiB for run in runs.values())
 
 
-def test_every_view_answered_without_errors(results: tuple) -> None:
+def test_every_view_answered_without_errors(results: Results) -> None:
     report, _, _ = results
 
     for view in ("presign", "insert", "trivial"):
@@ -88,7 +75,7 @@ def test_every_view_answered_without_errors(results: tuple) -> None:
         assert 0 < report.rate(view, "p50_ms") <= report.rate(view, "p99_ms")
 
 
-def test_the_upload_page_stock_uppy_and_raw_s3_took_each_file_in_turn(results: tuple) -> None:
+def test_the_upload_page_stock_uppy_and_raw_s3_took_each_file_in_turn(results: Results) -> None:
     report, _, _ = results
 
     loopback = [run for run in report.browser if not run.network]
@@ -103,7 +90,7 @@ def test_the_upload_page_stock_uppy_and_raw_s3_took_each_file_in_turn(results: t
     assert all(run.key.startswith("media/") for run in loopback if run.path != "raw")
 
 
-def test_the_cpu_of_each_browser_upload_is_told_by_kind_of_process(results: tuple) -> None:
+def test_the_cpu_of_each_browser_upload_is_told_by_kind_of_process(results: Results) -> None:
     report, table, _ = results
 
     for run in report.browser:

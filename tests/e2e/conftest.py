@@ -14,7 +14,6 @@
 from __future__ import annotations
 
 import os
-import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -29,7 +28,7 @@ from playwright.sync_api import (
     sync_playwright,
 )
 
-from tests.conftest import bucket_name
+from tests.conftest import bucket_name, one_request_at_a_time
 from tests.e2e.helpers import App, log_in
 
 # Playwright's sync API runs an event loop in this thread; Django's ORM refuses to be called
@@ -150,24 +149,10 @@ def browser_context_args(
 
 
 @pytest.fixture(scope="session")
-def _one_request_at_a_time(live_server: Any) -> None:
-    """Let the live server run one Django request at a time.
-
-    The test database is in-memory SQLite, so every request thread of the live server shares
-    the test's single connection; two requests writing at once (the browser sends several in
-    parallel: tickets, cancels, completes) then fail with "database table is locked". The
-    browser still sends in parallel and S3 still receives in parallel; only Django's handling
-    is serialised. Response bodies are streamed after the lock is released.
-    """
-    httpd = live_server.thread.httpd
-    django_app = httpd.get_app()
-    lock = threading.Lock()
-
-    def serialised(environ: dict[str, Any], start_response: Any) -> Any:
-        with lock:
-            return django_app(environ, start_response)
-
-    httpd.set_app(serialised)
+def _one_request_at_a_time(live_server: Any) -> Iterator[None]:
+    """For the whole session: the browser sends several requests at once."""
+    with one_request_at_a_time(live_server):
+        yield
 
 
 @pytest.fixture

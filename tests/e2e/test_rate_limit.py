@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
-from django.core.cache import cache
 from playwright.sync_api import Page, Response, Route, expect
 
 from direct_to_s3 import conf, limits
@@ -27,6 +26,7 @@ from tests.e2e.helpers import (
     write_file,
 )
 
+pytestmark = pytest.mark.usefixtures("fresh_rate_buckets")
 FOLDER_SIZE = 300
 RECORD_WAITS = """() => {
   const seen = (window.seen = { states: new Set(), waits: [], notes: [] });
@@ -47,14 +47,6 @@ RECORD_WAITS = """() => {
     subtree: true, attributeFilter: ["data-waiting"],
   });
 }"""
-
-
-@pytest.fixture(autouse=True)
-def _fresh_rate_buckets() -> Iterator[None]:
-    """The live server counts in this process's cache: start empty, leave nothing behind."""
-    cache.clear()
-    yield
-    cache.clear()
 
 
 def statuses_of(page: Page, method: str, url_matches: Callable[[str], bool]) -> list[int]:

@@ -3,59 +3,30 @@
 from __future__ import annotations
 
 import logging
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 import requests
-from django.core.cache import cache
 
 from direct_to_s3.keys import incoming_key
 from direct_to_s3.models import Upload
-from tests.conftest import change_app_settings
+from tests.conftest import change_app_settings, one_request_at_a_time
 from upload_client.client import LocalFile, MultipartForm, UploadClient
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.fixture
-def fresh_rate_buckets() -> Iterator[None]:
-    cache.clear()
-    yield
-    cache.clear()  # the live server shares this process's cache with later tests
-
-
-@pytest.fixture
-def one_request_at_a_time(live_server: Any) -> Iterator[None]:
-    """The client starts one batch while it completes another; on the tests' in-memory SQLite
-    two writing requests at once fail ("database table is locked"), so the live server
-    handles one at a time, as in tests/e2e/conftest.py."""
-    httpd = live_server.thread.httpd
-    django_app = httpd.get_app()
-    lock = threading.Lock()
-
-    def serialised(environ: dict[str, Any], start_response: Any) -> Any:
-        with lock:
-            return django_app(environ, start_response)
-
-    httpd.set_app(serialised)
-    yield
-    httpd.set_app(django_app)
-
-
-@pytest.fixture
 def client(
-    live_server: Any,
-    one_request_at_a_time: None,
-    real_s3: Any,
-    user: Any,
-    fresh_rate_buckets: None,
-) -> UploadClient:
-    client = UploadClient(live_server.url)
-    client.login("alice", "alice-password")
-    return client
+    live_server: Any, real_s3: Any, user: Any, fresh_rate_buckets: None
+) -> Iterator[UploadClient]:
+    """Logged in as alice. It starts one batch while it completes another: one at a time."""
+    with one_request_at_a_time(live_server):
+        client = UploadClient(live_server.url)
+        client.login("alice", "alice-password")
+        yield client
 
 
 def notes(folder: Path, count: int) -> list[Path]:

@@ -3,25 +3,16 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from django.core.cache import cache
 
 from direct_to_s3.models import Upload
 from tests.conftest import change_app_settings
 from upload_client.client import UploadClient
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture
-def fresh_rate_buckets() -> Iterator[None]:
-    cache.clear()
-    yield
-    cache.clear()  # the live server shares this process's cache with later tests
 
 
 def test_files_started_faster_than_the_create_limit_all_go_up(

@@ -31,8 +31,9 @@ import uuid
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
+from functools import wraps
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, ParamSpec, TypeVar
 
 from playwright.sync_api import Browser, BrowserContext, Page, Route, sync_playwright
 
@@ -108,6 +109,7 @@ WAIT = """ms => Promise.race([
 ])"""
 Log = Callable[[str], None]
 T = TypeVar("T")
+P = ParamSpec("P")
 
 
 class BrowserUploader:
@@ -268,19 +270,30 @@ def logged_in(
         context.close()
 
 
-def in_thread(function: Callable[..., T], /, **kwargs: Any) -> T:
-    """`function(**kwargs)` in a thread of its own (see the module's docstring).
+def in_thread(function: Callable[P, T], /, *args: P.args, **kwargs: P.kwargs) -> T:
+    """`function(*args, **kwargs)` in a thread of its own (see the module's docstring).
 
     Interrupted (Ctrl-C, SIGTERM), the caller does not wait for the thread: it goes on to stop
     the servers and links, which ends the thread's work soon after.
     """
     pool = ThreadPoolExecutor(1, thread_name_prefix="bench-browser")
     try:
-        return pool.submit(function, **kwargs).result()
+        return pool.submit(function, *args, **kwargs).result()
     finally:
         pool.shutdown(wait=False)
 
 
+def threaded(function: Callable[P, T]) -> Callable[P, T]:
+    """`function`, each call of it run `in_thread`."""
+
+    @wraps(function)
+    def call(*args: P.args, **kwargs: P.kwargs) -> T:
+        return in_thread(function, *args, **kwargs)
+
+    return call
+
+
+@threaded
 def measure(
     *,
     stack: Stack,
@@ -296,41 +309,13 @@ def measure(
 ) -> list[BrowserRun]:
     """Uploads of `files` up each of `paths` ("raw" and `PAGE_PATHS`) over loopback,
     interleaved, in a thread of its own."""
-    return in_thread(
-        _measure,
-        base_url=stack.base_url,
-        raw=raw,
-        check_and_delete=check_and_delete,
-        measuring=measuring,
-        files=files,
-        paths=paths,
-        repeat=repeat,
-        username=username,
-        password=password,
-        log=log,
-    )
-
-
-def _measure(
-    *,
-    base_url: str,
-    raw: Callable[[LocalFile], str],
-    check_and_delete: Callable[[str, int], None],
-    measuring: Measuring,
-    files: dict[int, LocalFile],
-    paths: tuple[str, ...],
-    repeat: int,
-    username: str,
-    password: str,
-    log: Log,
-) -> list[BrowserRun]:
     runs: list[BrowserRun] = []
     warm = tiny_file(files[min(files)])
     in_chromium = [path for path in paths if path in PAGE_PATHS]
     with (
         chromium() as browser,
         logged_in(
-            browser, base_url, username, password, warm, check_and_delete, in_chromium
+            browser, stack.base_url, username, password, warm, check_and_delete, in_chromium
         ) as uploaders,
     ):
 

@@ -6,7 +6,7 @@ CLI (`UploadClient.upload_many`: batches) and the upload page in headless Chromi
 picked at once through its file input (`set_input_files`), timed inside the page from the
 input's change event to the Nth `direct_to_s3:upload-complete`.
 
-Playwright's sync API runs in a thread of its own (see benchbrowser.py).
+Playwright's sync API runs in a thread of its own (`threaded`, see benchbrowser.py).
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from pathlib import Path
 
 from playwright.sync_api import BrowserContext
 
-from devtools.benchbrowser import chromium
+from devtools.benchbrowser import chromium, threaded
 from devtools.benchreport import FolderRun, label
 from devtools.cpuuse import Measuring
 from devtools.stack import BUCKET, Stack
@@ -64,30 +64,8 @@ def make_folder(directory: Path, count: int, size: int, make: Callable[..., Loca
     return folder
 
 
+@threaded
 def measure(
-    *,
-    stack: Stack,
-    folders: dict[tuple[int, int], Path],
-    repeat: int,
-    measuring: Measuring,
-    username: str,
-    password: str,
-    log: Log,
-) -> list[FolderRun]:
-    with ThreadPoolExecutor(1, thread_name_prefix="folders") as thread:
-        return thread.submit(
-            _measure,
-            stack=stack,
-            folders=folders,
-            repeat=repeat,
-            measuring=measuring,
-            username=username,
-            password=password,
-            log=log,
-        ).result()
-
-
-def _measure(
     *,
     stack: Stack,
     folders: dict[tuple[int, int], Path],

@@ -17,11 +17,11 @@ import sys
 import time
 from functools import partial
 from pathlib import Path
-from types import TracebackType
 from typing import Any
 
 from botocore.exceptions import BotoCoreError, ClientError
 
+from devtools.lifecycle import Started
 from devtools.netlink import EmulatedLink
 from devtools.seaweedfs import stop_group
 from devtools.stack import Stack, s3_client
@@ -30,7 +30,7 @@ from upload_client.client import LocalFile, UploadClient, UploadFailed
 WEB = Path(__file__).resolve().parents[1]
 
 
-class NetClient:
+class NetClient(Started):
     """The host's side: one worker process in the namespace, asked one upload at a time."""
 
     def __init__(
@@ -58,7 +58,7 @@ class NetClient:
         }
         self.process: subprocess.Popen[str] | None = None
 
-    def __enter__(self) -> NetClient:
+    def start(self) -> None:
         self.process = subprocess.Popen(
             self.argv,
             cwd=WEB,
@@ -69,14 +69,8 @@ class NetClient:
             start_new_session=True,
         )
         self._answer()  # logged in
-        return self
 
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
+    def stop(self) -> None:
         if self.process is not None:
             for pipe in (self.process.stdin, self.process.stdout):
                 if pipe is not None:

@@ -35,9 +35,9 @@ import subprocess
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from types import TracebackType
 
 from devtools.benchreport import Network
+from devtools.lifecycle import Started
 from devtools.seaweedfs import stop_group
 
 WEB = Path(__file__).resolve().parents[1]
@@ -75,7 +75,7 @@ def _tbf(mbit: float, rtt_ms: float) -> list[str]:
     return ["tbf", "rate", f"{mbit}mbit", "burst", str(burst), "latency", f"{max(rtt_ms, 10)}ms"]
 
 
-class EmulatedLink:
+class EmulatedLink(Started):
     def __init__(self, network: Network, ports: Sequence[int]) -> None:
         self.network = network
         self.ports = list(ports)
@@ -87,22 +87,6 @@ class EmulatedLink:
         self.host_ip, self.client_ip = f"{self.prefix}.1", f"{self.prefix}.2"
         self.relays: list[subprocess.Popen[bytes]] = []
         self.made = False
-
-    def __enter__(self) -> EmulatedLink:
-        try:
-            self.start()
-        except BaseException:
-            self.stop()
-            raise
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.stop()
 
     def command(self, argv: Sequence[str]) -> list[str]:
         """`argv` run inside the client's namespace."""

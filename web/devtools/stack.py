@@ -24,13 +24,13 @@ import urllib.error
 import urllib.request
 from collections.abc import Callable
 from pathlib import Path
-from types import TracebackType
 from typing import Any
 
 import boto3
 import psutil
 from botocore.config import Config
 
+from devtools.lifecycle import Started
 from devtools.meter import read_meters
 from devtools.seaweedfs import LocalS3Server, free_port, stop_group
 
@@ -77,7 +77,7 @@ def sqlite_url(path: Path) -> str:
     return f"sqlite:///{path}"
 
 
-class Stack:
+class Stack(Started):
     app = "devtools.metered_wsgi:application"
 
     def __init__(
@@ -97,22 +97,6 @@ class Stack:
         self.secret_key = secrets.token_urlsafe(50)
 
     # --- Life cycle ----------------------------------------------------------------------------
-
-    def __enter__(self) -> Stack:
-        try:
-            self.start()
-        except BaseException:
-            self.stop()
-            raise
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.stop()
 
     @property
     def base_url(self) -> str:
