@@ -53,12 +53,23 @@ def installed() -> Path:
     return target
 
 
+def readme_uppy_blocks() -> list[str]:
+    """The JavaScript blocks of the README's "Using Uppy" section, as a site writes them."""
+    section = README.read_text().split("\n## Using Uppy\n", 1)[1].split("\n## ", 1)[0]
+    blocks = re.findall(r"```js\n(.*?)```", section, re.DOTALL)
+    assert blocks, "README: no ```js block under ## Using Uppy"
+    return blocks
+
+
 def readme_uppy_code() -> str:
-    """The JavaScript block of the README's "Using Uppy" section, as a site writes it."""
-    section = README.read_text().split("\n## Using Uppy\n", 1)[1]
-    match = re.search(r"```js\n(.*?)```", section, re.DOTALL)
-    assert match is not None, "README: no ```js block under ## Using Uppy"
-    return match.group(1)
+    """The README's Uppy setup: the first JavaScript block of "Using Uppy"."""
+    return readme_uppy_blocks()[0]
+
+
+def readme_golden_retriever_code() -> str:
+    """The README's lines that add Golden Retriever to that setup."""
+    [block] = [code for code in readme_uppy_blocks() if "@uppy/golden-retriever" in code]
+    return block
 
 
 def bundle(harness: str) -> str:

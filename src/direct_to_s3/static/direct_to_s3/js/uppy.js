@@ -13,6 +13,10 @@
 // Options: `apiUrl` (the API root), `csrfToken` (default: the `csrftoken` cookie),
 // `visibility` ("public" or "private", default "private"; a file's `meta.visibility` wins).
 // A 429 from the app is waited out (its Retry-After) rather than failing the file.
+//
+// With Golden Retriever (`uppy.use(GoldenRetriever)`), a file restored after a reload goes on
+// with the app's upload it was started with: the file's state names that upload
+// (`directToS3`), and the app is asked again whether it still holds it pending for this user.
 
 const RETRY_AFTER_FALLBACK = 5; // seconds, for a 429 that does not say
 
@@ -46,7 +50,11 @@ export async function directToS3(
       }
       const data = await response.json().catch(() => ({}));
       if (!response.ok) {
-        throw new Error(data.error || `The app answered with an error (HTTP ${response.status}).`);
+        const error = new Error(
+          data.error || `The app answered with an error (HTTP ${response.status}).`,
+        );
+        error.status = response.status;
+        throw error;
       }
       return data;
     }
@@ -57,16 +65,63 @@ export async function directToS3(
   const byFile = new Map(); // Uppy's file id → promise of the app's upload
   const byKey = new Map(); // the app's key → the app's upload
 
+  // Golden Retriever saves each file's state across a reload: `directToS3` names the app's
+  // upload the file was started with, only so the adapter knows which upload to ask about.
+  function remember(fileId, upload) {
+    if (uppy.getFile(fileId)) {
+      uppy.setFileState(fileId, { directToS3: { id: upload.id, self: upload.links.self } });
+    }
+  }
+
+  // The upload a restored file names, as the app has it now; null if this user has no such
+  // upload (any more). Other failures (offline, the app failing) leave the file to a retry.
+  async function recorded(file) {
+    try {
+      const upload = await call("GET", file.directToS3.self);
+      return upload.id === file.directToS3.id ? upload : null;
+    } catch (error) {
+      if (error.status === 404) return null;
+      throw error;
+    }
+  }
+
+  async function create(file) {
+    const upload = await call("POST", root.uploads, {
+      filename: file.name,
+      content_type: file.type || "",
+      size: file.size,
+      visibility: file.meta.visibility || visibility,
+      last_modified: file.data.lastModified,
+    });
+    remember(file.id, upload);
+    return upload;
+  }
+
+  // A restored file whose S3 multipart upload Uppy resumes (`s3Multipart`, saved by
+  // @uppy/aws-s3) needs the app's upload of that key still pending; if the app holds it no
+  // longer, the file fails and both are forgotten, so a retry starts the file afresh. A
+  // restored file Uppy sends from its start anyway starts afresh with the app at once, the
+  // upload it was started with cancelled.
+  async function resumed(file) {
+    const upload = await recorded(file);
+    const pending = upload?.status === "pending";
+    if (pending && upload.key === file.s3Multipart?.key) return upload;
+    uppy.setFileState(file.id, { directToS3: undefined, s3Multipart: undefined });
+    if (file.s3Multipart) {
+      const state = upload && !pending ? upload.status : "gone";
+      throw new Error(
+        `This file's upload cannot be resumed: the app's upload is ${state}. ` +
+          "Retry to upload the file afresh.",
+      );
+    }
+    if (pending) call("POST", upload.links.cancel).catch(() => {});
+    return create(file);
+  }
+
   function start(fileId) {
     if (!byFile.has(fileId)) {
       const file = uppy.getFile(fileId);
-      const started = call("POST", root.uploads, {
-        filename: file.name,
-        content_type: file.type || "",
-        size: file.size,
-        visibility: file.meta.visibility || visibility,
-        last_modified: file.data.lastModified,
-      });
+      const started = file.directToS3 ? resumed(file) : create(file);
       // A refusal is not kept: a retry asks the app again.
       started.then((upload) => byKey.set(upload.key, upload), () => byFile.delete(fileId));
       byFile.set(fileId, started);
@@ -74,29 +129,41 @@ export async function directToS3(
     return byFile.get(fileId);
   }
 
+  // The file a key Uppy asks about belongs to: the file's id (what Uppy proposes, below), or,
+  // for a file restored mid-multipart, the app's key it resumes.
+  function fileIdFor(key) {
+    if (uppy.getFile(key)) return key;
+    return uppy.getFiles().find((file) => file.s3Multipart?.key === key)?.id;
+  }
+
   // Uppy proposes the file's id as its key (generateObjectKey below); the app answers with
-  // its own, which Uppy then uses for every later request of the file.
+  // its own, which Uppy then uses for every later request of the file. An upload the app
+  // was asked about again (a restored file) has no ticket at hand: `links.sign` answers.
   async function signRequest(request) {
-    const upload =
-      byKey.get(request.key) || (uppy.getFile(request.key) && (await start(request.key)));
-    if (!upload) throw new Error("This file was not started with the app.");
+    let upload = byKey.get(request.key);
+    if (!upload) {
+      const fileId = fileIdFor(request.key);
+      if (!fileId) throw new Error("This file was not started with the app.");
+      upload = await start(fileId);
+    }
     const ticket = upload.upload;
-    if (request.method === "PUT" && request.uploadId === undefined && ticket.method === "POST") {
+    if (request.method === "PUT" && request.uploadId === undefined && ticket?.method === "POST") {
       return { url: ticket.url, fields: ticket.fields, key: upload.key };
     }
     return call("POST", upload.links.sign, { ...request, key: upload.key });
   }
 
   // A small file's bytes reached S3 by POST: only the app's complete makes it count. A
-  // multipart file was completed by the app already, when Uppy completed it.
+  // multipart file was completed by the app already, when Uppy completed it. A file restored
+  // at this step names its upload only in its state.
   uppy.addPostProcessor(async (fileIds) => {
     await Promise.all(
       fileIds.map(async (fileId) => {
         const file = uppy.getFile(fileId);
-        if (!file || file.error || !byFile.has(fileId)) return;
+        if (!file || file.error || !(byFile.has(fileId) || file.directToS3)) return;
         uppy.emit("postprocess-progress", file, { mode: "indeterminate", message: "Checking" });
         try {
-          const upload = await byFile.get(fileId);
+          const upload = await (byFile.get(fileId) || call("GET", file.directToS3.self));
           const done =
             upload.method === "POST"
               ? await call("POST", upload.links.complete)
@@ -105,6 +172,7 @@ export async function directToS3(
           uppy.setFileState(fileId, {
             response: { ...file.response, body: done, uploadURL: done.url },
             uploadURL: done.url,
+            directToS3: undefined,
           });
         } catch (error) {
           uppy.emit("upload-error", uppy.getFile(fileId), error);
@@ -115,13 +183,14 @@ export async function directToS3(
   });
 
   // A removed or cancelled file is cancelled with the app too: what reached S3 is deleted.
+  // So is a restored file that was not resumed (its upload is the app's to say).
   uppy.on("file-removed", (file) => {
-    const started = byFile.get(file.id);
+    const started = byFile.get(file.id) || (file.directToS3 && recorded(file));
     if (!started) return;
     byFile.delete(file.id);
     started.then(
       (upload) => {
-        if (upload.status === "pending") call("POST", upload.links.cancel).catch(() => {});
+        if (upload?.status === "pending") call("POST", upload.links.cancel).catch(() => {});
       },
       () => {},
     );
