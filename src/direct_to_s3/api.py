@@ -16,6 +16,7 @@ from django.middleware.csrf import get_token
 from django.urls import reverse
 
 from direct_to_s3 import limits, selectors, serializers, services
+from direct_to_s3.cleanup import Cleanup
 from direct_to_s3.conf import app_settings
 from direct_to_s3.contract import ApiRoot, Error, Presigned, UploadPage
 from direct_to_s3.errors import InvalidUpload, RateLimited, SigningRefused, UploadError
@@ -42,6 +43,21 @@ API_PAGE_SIZE = 100
 def error_response(status: int, message: str, field: str | None = None) -> JsonResponse:
     body: Error = {"error": message, "field": field}
     return JsonResponse(body, status=status)
+
+
+class CleanupAfterAnswer(JsonResponse):
+    """A JSON answer that runs `cleanup` once it has been sent: servers close a response after
+    its last byte, before the worker takes its next request."""
+
+    def __init__(self, data: Any, *, cleanup: Cleanup, **kwargs: Any) -> None:
+        super().__init__(data, **kwargs)
+        self.cleanup = cleanup
+
+    def close(self) -> None:
+        try:
+            super().close()
+        finally:
+            self.cleanup.run()
 
 
 def too_large_message() -> str:
@@ -109,10 +125,11 @@ def _start_batch(request: HttpRequest) -> HttpResponse:
 
 def _complete_batch(request: HttpRequest) -> HttpResponse:
     upload_ids = parse_batch_ids(_json_body(request), limit=limits.batch_limit())
+    cleanup = Cleanup()
     results = services.upload_complete_batch(
-        owner=selectors.request_user(request), upload_ids=upload_ids
+        owner=selectors.request_user(request), upload_ids=upload_ids, cleanup=cleanup
     )
-    return JsonResponse(serializers.completed_batch(results))
+    return CleanupAfterAnswer(serializers.completed_batch(results), cleanup=cleanup)
 
 
 def _list(request: HttpRequest) -> HttpResponse:
@@ -156,7 +173,9 @@ def _delete(request: HttpRequest, upload_id: str) -> HttpResponse:
 
 def _complete(request: HttpRequest, upload_id: str) -> HttpResponse:
     upload = selectors.upload_get(owner=selectors.request_user(request), upload_id=upload_id)
-    return JsonResponse(serializers.upload_as_dict(services.upload_complete(upload=upload)))
+    cleanup = Cleanup()
+    completed = services.upload_complete(upload=upload, cleanup=cleanup)
+    return CleanupAfterAnswer(serializers.upload_as_dict(completed), cleanup=cleanup)
 
 
 def _sign_parts(request: HttpRequest, upload_id: str) -> HttpResponse:

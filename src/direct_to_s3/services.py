@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import copy
 import functools
-import logging
 import threading
 import uuid
 from collections.abc import Sequence
@@ -19,6 +18,7 @@ from django.utils import timezone
 
 from direct_to_s3 import limits, s3, signals, visibility
 from direct_to_s3.checks import MAX_TICKET_SECONDS
+from direct_to_s3.cleanup import Cleanup
 from direct_to_s3.conf import app_settings
 from direct_to_s3.contract import MultipartTicket, PostTicket, SignedPart, Ticket
 from direct_to_s3.errors import (
@@ -39,8 +39,6 @@ from direct_to_s3.models import Upload
 from direct_to_s3.parts import part_count_for, part_length, part_size_for
 from direct_to_s3.sniffing import SNIFF_BYTES, content_matches, is_active_content
 from direct_to_s3.validation import PartRequest, S3Call, UploadRequest, human_size
-
-logger = logging.getLogger(__name__)
 
 
 def ticket_seconds() -> int:
@@ -343,7 +341,7 @@ def upload_stored_parts(*, upload: Upload) -> list[s3.StoredPart]:
     return parts
 
 
-def upload_complete(*, upload: Upload) -> Upload:
+def upload_complete(*, upload: Upload, cleanup: Cleanup | None = None) -> Upload:
     """Check the object S3 holds against what was declared; only then is the upload complete.
 
     A missing object leaves the upload pending (the browser may still be sending, or may
@@ -351,24 +349,27 @@ def upload_complete(*, upload: Upload) -> Upload:
     what the user was allowed to store. A small file is checked where the browser POSTed it,
     then copied (that very object, by ETag) to the key the app serves, which no ticket ever
     named: reusing the ticket later can only write to the incoming key again, which nothing
-    serves and `sweep_uploads` empties.
+    serves and `sweep_uploads` empties. The incoming copy is deleted by `cleanup` once the
+    answer has been sent (without one, as soon as the outcome is committed).
 
     S3 is called outside database transactions; the row is re-read under a lock only to
     record the outcome, so a cancel or delete that raced with these checks still wins.
     """
-    return _complete_current(_reload(upload))
+    return _complete_current(_reload(upload), cleanup or Cleanup.now())
 
 
 def upload_complete_batch(
-    *, owner: AbstractBaseUser, upload_ids: Sequence[str]
+    *, owner: AbstractBaseUser, upload_ids: Sequence[str], cleanup: Cleanup | None = None
 ) -> list[Upload | UploadError]:
     """`upload_complete` for many of the owner's uploads, each checked on S3 as if alone.
 
     One query finds them all; an id naming no upload of this owner is UploadNotFound in its
     place, a repeated id gets the same outcome. The S3 checks of different uploads run
     COMPLETE_THREADS at a time (they are round trips, not work); the database records each
-    outcome afterwards, from this thread, as `upload_complete` does.
+    outcome afterwards, from this thread, as `upload_complete` does; `cleanup` deletes what
+    is left over in one request once the answer has been sent.
     """
+    cleanup = cleanup or Cleanup.now()
     ids = {raw: _as_uuid(raw) for raw in upload_ids}
     found: dict[uuid.UUID | None, Upload] = {
         upload.pk: upload
@@ -404,7 +405,7 @@ def upload_complete_batch(
     for item in checked:
         if item.etag is None:
             try:
-                outcomes[item.upload.pk] = _record_checked(item)
+                outcomes[item.upload.pk] = _record_checked(item, cleanup)
             except UploadError as error:
                 outcomes[item.upload.pk] = error
     recorded = _record_complete_batch(passed)
@@ -413,18 +414,10 @@ def upload_complete_batch(
     kept = [i.upload for i in passed if isinstance(recorded[i.upload.pk], Upload)]
     undone = [i.upload for i in passed if not isinstance(recorded[i.upload.pk], Upload)]
     # As `_record_complete` does: the served copy of an upload cancelled or deleted meanwhile
-    # goes, the incoming copy of a complete one too, all in one request. It is cleanup: what
-    # S3 refuses or an outage leaves behind, `sweep_uploads` (incoming) and its --reconcile
-    # (served) remove, and the completes stand.
-    leftovers = s3.delete_objects(
+    # goes, the incoming copy of a complete one too, all in one request after the answer.
+    cleanup.delete(
         [upload.key for upload in undone] + [u.incoming_key for u in kept if u.incoming_key]
     )
-    if leftovers:
-        logger.warning(
-            "Batch complete left %d objects for sweep_uploads to delete: %s",
-            len(leftovers),
-            ", ".join(leftovers[:5]),
-        )
     return [outcomes[ids[raw]] for raw in upload_ids]
 
 
@@ -480,12 +473,12 @@ def _as_uuid(value: str) -> uuid.UUID | None:
         return None
 
 
-def _complete_current(upload: Upload) -> Upload:
+def _complete_current(upload: Upload, cleanup: Cleanup) -> Upload:
     """`upload_complete` of a row just read from the database."""
     if upload.status == Upload.Status.COMPLETE:
         return upload
     _require_pending(upload)
-    return _record_checked(_check_on_storage(upload))
+    return _record_checked(_check_on_storage(upload), cleanup)
 
 
 @dataclass
@@ -536,8 +529,9 @@ def _check_on_storage(upload: Upload) -> _Checked:
         return _Checked(upload, error=error)
 
 
-def _record_checked(checked: _Checked) -> Upload:
-    """The database half: record what `_check_on_storage` found, then drop the incoming copy."""
+def _record_checked(checked: _Checked, cleanup: Cleanup) -> Upload:
+    """The database half: record what `_check_on_storage` found; the incoming copy of a
+    complete upload goes with `cleanup`."""
     upload = checked.upload
     if checked.error is not None:
         raise checked.error
@@ -549,7 +543,7 @@ def _record_checked(checked: _Checked) -> Upload:
     assert checked.etag is not None
     completed = _record_complete(upload, etag=checked.etag)
     if upload.incoming_key is not None:
-        s3.delete_object(upload.incoming_key)
+        cleanup.delete([upload.incoming_key])
     return completed
 
 

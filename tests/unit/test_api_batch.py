@@ -208,6 +208,7 @@ def test_batch_complete_verifies_each_upload_on_storage(api: Client, moto_s3: An
     assert sorted(statuses.values()) == ["complete", "failed", "pending"]
 
 
+@pytest.mark.django_db(transaction=True)  # the cleanup waits for a real commit
 def test_batch_complete_reads_and_copies_each_file_once_and_cleans_up_in_one_request(
     api: Client, moto_s3: Any, s3_operations: list[str]
 ) -> None:
@@ -223,6 +224,7 @@ def test_batch_complete_reads_and_copies_each_file_once_and_cleans_up_in_one_req
     assert keys_in(moto_s3) == {upload["key"] for upload in uploads}
 
 
+@pytest.mark.django_db(transaction=True)  # the cleanup waits for a real commit
 def test_batch_complete_stands_when_its_cleanup_cannot_reach_storage(
     api: Client, moto_s3: Any, monkeypatch: pytest.MonkeyPatch, s3_operations: list[str]
 ) -> None:

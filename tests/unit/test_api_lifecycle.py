@@ -113,6 +113,7 @@ def test_an_empty_object_is_deleted_and_the_upload_failed(api: Client, moto_s3: 
     assert moto_s3.list_objects_v2(Bucket="test-uploads").get("KeyCount") == 0
 
 
+@pytest.mark.django_db(transaction=True)  # the cleanup waits for a real commit
 def test_complete_reads_the_object_once_copies_it_and_drops_the_incoming_copy(
     api: Client, moto_s3: Any
 ) -> None:
