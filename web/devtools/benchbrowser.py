@@ -208,14 +208,20 @@ class UppyUploader(BrowserUploader):
                 headers = {"Content-Security-Policy": policy}
                 route.fulfill(body=UPPY_HTML, content_type="text/html", headers=headers)
 
+        self.serve = serve
         # A routed page has no network address of its own: Chromium's Local Network Access
         # would keep it from reaching S3 on loopback unless allowed.
         context.grant_permissions(["local-network-access"])
-        context.route(f"{base_url}{UPPY_PAGE}**", serve)
 
     def _open(self, page: Page) -> None:
+        """The page is served by a route while it loads, then the route is removed: while any
+        route is set, Playwright intercepts every request of the page, bodies and all, which
+        made uploads several times slower."""
+        pattern = f"{self.base_url}{UPPY_PAGE}**"
+        page.route(pattern, self.serve)
         page.goto(f"{self.base_url}{UPPY_PAGE}")
         page.wait_for_function("() => window.uppy !== undefined")
+        page.unroute(pattern)
 
     def _waits(self, page: Page, bench: dict[str, Any]) -> dict[str, float]:
         return {}  # Uppy reports no moments in between
