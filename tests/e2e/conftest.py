@@ -28,22 +28,13 @@ from playwright.sync_api import (
     sync_playwright,
 )
 
+from devtools.benchbrowser import CHROMIUM, CHROMIUM_ARGS
 from tests.conftest import bucket_name, one_request_at_a_time
 from tests.e2e.helpers import App, log_in
 
 # Playwright's sync API runs an event loop in this thread; Django's ORM refuses to be called
 # from a thread with a running loop unless told it is fine (it is: the calls are synchronous).
 ASYNC_UNSAFE = "DJANGO_ALLOW_ASYNC_UNSAFE"
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-]
 LIVE_SERVER_ADDRESS = "127.0.0.1"
 SCREENSHOTS = Path(__file__).resolve().parents[2] / ".artifacts" / "screenshots"
 

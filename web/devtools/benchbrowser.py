@@ -43,8 +43,8 @@ from devtools.cpuuse import CpuUse, Measuring
 from devtools.stack import Stack
 from upload_client.client import LocalFile, UploadFailed
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [  # as tests/e2e/conftest.py launches it
+CHROMIUM = Path("/usr/bin/chromium")  # Debian's; the browser tests launch it the same way
+CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
     "--disable-background-networking",
