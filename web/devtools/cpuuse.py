@@ -14,9 +14,10 @@ import threading
 import time
 from collections.abc import Callable
 from contextlib import AbstractContextManager
-from types import TracebackType
 
 import psutil
+
+from devtools.lifecycle import Started
 
 KINDS = ("chromium", "s3", "app", "client", "tools", "others")
 KIND_TITLES = {
@@ -52,7 +53,7 @@ def machine_busy() -> float:
     return t.user + t.nice + t.system + getattr(t, "irq", 0.0) + getattr(t, "softirq", 0.0)
 
 
-class CpuUse:
+class CpuUse(Started):
     """`with CpuUse() as use: …`, then `use.seconds[kind]` and `use.wall`."""
 
     def __init__(self, interval: float = 0.2) -> None:
@@ -62,24 +63,21 @@ class CpuUse:
         self._me = psutil.Process()
         self._first: dict[int, float] = {}
         self._last: dict[int, tuple[str, float]] = {}
+        self._busy = machine_busy()
+        self._started = time.monotonic()
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._sample_until_stopped, daemon=True)
 
-    def __enter__(self) -> CpuUse:
+    def start(self) -> None:
         self._busy = machine_busy()
         self._started = time.monotonic()
         self._sample(first=True)
         self._thread.start()
-        return self
 
-    def __exit__(
-        self,
-        kind: type[BaseException] | None,
-        error: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
+    def stop(self) -> None:
         self._stop.set()
-        self._thread.join()
+        if self._thread.ident is not None:  # started
+            self._thread.join()
         self._sample()
         self.wall = time.monotonic() - self._started
         for pid, (process_kind, used) in self._last.items():
